@@ -1,0 +1,10 @@
+import {defineConfig} from 'vitest/config';
+
+export default defineConfig({
+    test: {
+        include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
+        globalSetup: ['test/setup/build-go-helpers.ts'],
+        testTimeout: 20_000,
+        hookTimeout: 120_000,
+    },
+});

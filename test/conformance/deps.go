@@ -1,4 +1,17 @@
-// Package conformance starts the built TypeScript plugin with Mattermost's own plugin host code.
+// Package conformance checks a Mattermost server plugin from the host side: it starts the plugin
+// with Mattermost's own plugin host code (plugin.NewEnvironment, as the server does) against an
+// in-memory fake API, and checks what crosses the wire. CONTRACT.md describes the plugin.
+//
+// Run against the Go reference plugin (built from refplugin/ by the tests):
+//
+//	go test ./... -count=1
+//
+// Run against another implementation laid out in a directory (plugin.json plus the files it
+// names), for example the TypeScript test plugin:
+//
+//	CONFORMANCE_PLUGIN_DIR=$PWD/build/tsplugin go test ./... -count=1
+//
+// CONFORMANCE_VERBOSE=1 prints the host log of every test, not only of failed ones.
 package conformance
 
 import (

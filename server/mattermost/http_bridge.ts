@@ -1,0 +1,298 @@
+// ServeHTTP → an ordinary Node request handler. The request is replayed through Node's own HTTP machinery
+// over an in-memory connection, so express (or any `(req, res)` handler) sees a real IncomingMessage and
+// ServerResponse, with streaming both ways and nothing re-implemented. The response is read back with
+// Node's HTTP client and forwarded to the host's ResponseWriter over its RPC stream.
+import http, {type IncomingMessage, type ServerResponse} from 'node:http';
+import {Duplex} from 'node:stream';
+
+import {GoMarshaled, t} from '../transport/gob/index.js';
+import type {MuxBroker} from '../transport/muxbroker.js';
+import {emptyStruct, RpcClient} from '../transport/netrpc.js';
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
+
+/** What Z_ServeHTTPArgs carries (HTTPRequestSubset, or the whole http.Request on older servers). */
+interface GoRequest {
+    Method?: string;
+    URL?: unknown;
+    Header?: Record<string, string[]>;
+    Host?: string;
+    RemoteAddr?: string;
+    RequestURI?: string;
+}
+
+const headerType = t.map(t.string, t.slice(t.string));
+
+/** Headers that describe one hop (ours, in memory) and must not be forwarded to the host's response. */
+const hopByHop = new Set(['connection', 'keep-alive', 'transfer-encoding', 'date', 'upgrade', 'proxy-connection', 'te', 'trailer']);
+
+/** Go's textproto.CanonicalMIMEHeaderKey, so the host's Header.Get finds what we set. */
+export function canonicalHeaderKey(name: string): string {
+    let out = '';
+    let upper = true;
+    for (const ch of name) {
+        out += upper ? ch.toUpperCase() : ch.toLowerCase();
+        upper = ch === '-';
+    }
+    return out;
+}
+
+/** A pair of in-memory streams: what is written to one is read from the other. */
+function duplexPair(): [Duplex, Duplex] {
+    let a!: Duplex;
+    let b!: Duplex;
+    const make = (peer: () => Duplex): Duplex =>
+        new Duplex({
+            read() {
+                // data is pushed by the peer's write
+            },
+            write(chunk: Buffer, _enc, cb) {
+                peer().push(chunk);
+                cb();
+            },
+            final(cb) {
+                peer().push(null);
+                cb();
+            },
+            destroy(err, cb) {
+                const p = peer();
+                if (!p.destroyed) {
+                    p.push(null);
+                }
+                cb(err);
+            },
+        });
+    a = make(() => b);
+    b = make(() => a);
+    return [a, b];
+}
+
+/** Go's binary.PutVarint: zigzag, then 7-bit groups. */
+export function putVarint(n: number): Buffer {
+    let ux = BigInt(n) << 1n;
+    if (n < 0) {
+        ux = ~ux;
+    }
+    const out: number[] = [];
+    while (ux >= 0x80n) {
+        out.push(Number(ux & 0x7fn) | 0x80);
+        ux >>= 7n;
+    }
+    out.push(Number(ux));
+    return Buffer.from(out);
+}
+
+/** We ask the host's body server for up to this much at once; it then streams until the body ends. */
+const bodyRequestSize = 2 ** 31;
+
+/**
+ * Reads the request body from the host's "IO reader" stream: ask once for a large amount, then take
+ * bytes until the host closes the stream (it does so when the body is exhausted).
+ */
+function openBodyStream(broker: MuxBroker, id: number): Duplex {
+    const {stream, ack} = broker.dial(id);
+    stream.write(putVarint(bodyRequestSize));
+    let toSkip = ack.length;
+    const body = new Duplex({
+        read() {
+            stream.resume();
+        },
+        write(_c, _e, cb) {
+            cb();
+        },
+    });
+    stream.on('data', (chunk: Buffer) => {
+        if (toSkip > 0) {
+            const skip = Math.min(toSkip, chunk.length);
+            toSkip -= skip;
+            chunk = chunk.subarray(skip);
+            if (chunk.length === 0) {
+                return;
+            }
+        }
+        if (!body.push(chunk)) {
+            stream.pause();
+        }
+    });
+    stream.on('end', () => {
+        body.push(null);
+        stream.end();
+    });
+    stream.on('error', (err: Error) => body.destroy(err));
+    return body;
+}
+
+function requestUrl(req: GoRequest): string {
+    const url = req.URL instanceof GoMarshaled ? req.URL.toString() : typeof req.URL === 'string' ? req.URL : '';
+    if (!url) {
+        return req.RequestURI || '/';
+    }
+    // url.URL's MarshalBinary gives the full URL when scheme/host are set; we need the request target.
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+        const u = new URL(url);
+        return u.pathname + u.search;
+    }
+    return url.startsWith('/') ? url : `/${url}`;
+}
+
+/** Header values are bytes on the wire; Node's HTTP layer reads header bytes as latin1. */
+function toHeaderBytes(value: string): string {
+    return Buffer.from(value, 'utf8').toString('latin1');
+}
+
+/** Forwards a response to the host's ResponseWriter: SyncHeader, WriteHeader (unless 200), Write... */
+class HostResponseWriter {
+    private readonly rpc: RpcClient;
+
+    constructor(broker: MuxBroker, id: number) {
+        const {stream, ack} = broker.dial(id);
+        this.rpc = new RpcClient(stream, {expectPrefix: ack});
+    }
+
+    async start(status: number, rawHeaders: string[]): Promise<void> {
+        const header: Record<string, string[]> = {};
+        for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+            const name = rawHeaders[i] ?? '';
+            if (hopByHop.has(name.toLowerCase())) {
+                continue;
+            }
+            const key = canonicalHeaderKey(name);
+            const value = Buffer.from(rawHeaders[i + 1] ?? '', 'latin1').toString('utf8');
+            (header[key] ??= []).push(value);
+        }
+        // The host's calls run concurrently on its side (a goroutine each), so each must complete before
+        // the next one is sent, or a Write could overtake the WriteHeader.
+        await this.rpc.call('Plugin.SyncHeader', headerType, header);
+        if (status !== 200) {
+            await this.rpc.call('Plugin.WriteHeader', t.int, status);
+        }
+    }
+
+    write(chunk: Uint8Array): Promise<unknown> {
+        return this.rpc.call('Plugin.Write', t.bytes, chunk);
+    }
+
+    close(): void {
+        this.rpc.close();
+    }
+}
+
+/** Pumps the response body to the host, coalescing chunks that arrive while a Write is in flight. */
+async function pumpBody(res: IncomingMessage, writer: HostResponseWriter): Promise<void> {
+    let queue: Buffer[] = [];
+    let queued = 0;
+    let inFlight: Promise<unknown> | undefined;
+    const maxChunk = 1024 * 1024;
+    const flush = async (): Promise<void> => {
+        while (queue.length > 0) {
+            const chunk = queue.length === 1 ? queue[0]! : Buffer.concat(queue, queued);
+            queue = [];
+            queued = 0;
+            inFlight = writer.write(chunk);
+            await inFlight;
+            inFlight = undefined;
+        }
+    };
+    let flushing: Promise<void> = Promise.resolve();
+    for await (const c of res) {
+        const chunk = c as Buffer;
+        queue.push(chunk);
+        queued += chunk.length;
+        if (!inFlight) {
+            flushing = flush();
+        }
+        if (queued >= maxChunk) {
+            await flushing; // backpressure: do not buffer unboundedly behind a slow host
+        }
+    }
+    await flushing;
+    await flush();
+}
+
+export interface ServeHTTPArgs {
+    ResponseWriterStream?: number;
+    Request?: GoRequest;
+    RequestBodyStream?: number;
+}
+
+/**
+ * Handles one Plugin.ServeHTTP call. Resolves when the response has been fully written to the host,
+ * which must happen before the RPC reply goes out.
+ */
+export async function serveHTTP(broker: MuxBroker, args: ServeHTTPArgs, handler: RequestHandler): Promise<void> {
+    const writer = new HostResponseWriter(broker, Number(args.ResponseWriterStream ?? 0));
+    const body = args.RequestBodyStream ? openBodyStream(broker, Number(args.RequestBodyStream)) : undefined;
+    const goReq = args.Request ?? {};
+
+    const [clientEnd, serverEnd] = duplexPair();
+    const server = http.createServer((req, res) => {
+        try {
+            const result = handler(req, res);
+            if (result instanceof Promise) {
+                result.catch((err: unknown) => failResponse(res, err));
+            }
+        } catch (err) {
+            failResponse(res, err);
+        }
+    });
+    server.emit('connection', serverEnd);
+
+    const headers: string[] = [];
+    for (const [name, values] of Object.entries(goReq.Header ?? {})) {
+        for (const v of values ?? []) {
+            headers.push(name, toHeaderBytes(v));
+        }
+    }
+    if (goReq.Host && !Object.keys(goReq.Header ?? {}).some((k) => k.toLowerCase() === 'host')) {
+        headers.push('Host', goReq.Host);
+    }
+    const hasLength = Object.keys(goReq.Header ?? {}).some((k) => k.toLowerCase() === 'content-length');
+
+    try {
+        await new Promise<void>((resolve, reject) => {
+            const req = http.request(
+                {
+                    method: goReq.Method || 'GET',
+                    path: requestUrl(goReq),
+                    headers,
+                    setHost: false,
+                    // With no agent, Node uses this connection for the one request.
+                    createConnection: () => clientEnd as unknown as import('node:net').Socket,
+                },
+                (res) => {
+                    writer
+                        .start(res.statusCode ?? 500, res.rawHeaders)
+                        .then(() => pumpBody(res, writer))
+                        .then(resolve, reject);
+                },
+            );
+            req.on('error', reject);
+            if (!hasLength && !body) {
+                req.setHeader('Content-Length', '0');
+            }
+            if (body) {
+                body.pipe(req);
+                body.on('error', (err) => req.destroy(err));
+            } else {
+                req.end();
+            }
+        });
+    } finally {
+        writer.close();
+        clientEnd.destroy();
+        serverEnd.destroy();
+        server.close();
+    }
+}
+
+function failResponse(res: ServerResponse, err: unknown): void {
+    if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader('Content-Type', 'application/json');
+        res.end(JSON.stringify({error: 'internal error', details: err instanceof Error ? err.message : String(err)}));
+    } else {
+        res.destroy();
+    }
+}
+
+export const serveHTTPReply = {type: emptyStruct, value: {}};

@@ -1,0 +1,255 @@
+// The one place where Go model structs (as gob sees them: Go field names) meet @mattermost/types shapes
+// (JSON names). Both directions are driven by the generated table, so a field renamed upstream is a
+// regenerated table, not a hunt through the code.
+import {GoInterface, GoMarshaled, t, type GoType} from '../transport/gob/index.js';
+
+import {models, type ModelName} from './generated/models.js';
+import type {TypeExpr} from './model_table.js';
+
+const structTypes = new Map<string, GoType>();
+
+/** The gob type for a table type expression (struct definitions built once and shared). */
+export function goTypeOf(expr: TypeExpr): GoType {
+    if (typeof expr === 'string') {
+        return expr === 'rawjson' ? t.bytes : t[expr];
+    }
+    if ('slice' in expr) {
+        return t.slice(goTypeOf(expr.slice));
+    }
+    if ('array' in expr) {
+        return t.array(goTypeOf(expr.array), expr.len);
+    }
+    if ('map' in expr) {
+        return t.map(goTypeOf(expr.map[0]), goTypeOf(expr.map[1]));
+    }
+    if ('ptr' in expr) {
+        return t.ptr(goTypeOf(expr.ptr));
+    }
+    if ('marshaler' in expr) {
+        switch (expr.marshaler) {
+            case 'gob':
+                return t.gobEncoder(expr.name);
+            case 'binary':
+                return t.binaryMarshaler(expr.name);
+            default:
+                return t.textMarshaler(expr.name);
+        }
+    }
+    return modelType(expr.struct as ModelName);
+}
+
+export function modelType(name: ModelName): GoType {
+    let type = structTypes.get(name);
+    if (!type) {
+        const rows = models[name];
+        if (!rows) {
+            throw new Error(`no generated model ${name}`);
+        }
+        type = t.struct(name, () => rows.map((r) => [r.go, goTypeOf(r.type)] as [string, GoType]));
+        structTypes.set(name, type);
+    }
+    return type;
+}
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+    return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Map);
+}
+
+function setKey(o: Obj, key: string, value: unknown): void {
+    if (key === '__proto__') {
+        Object.defineProperty(o, key, {value, enumerable: true, writable: true, configurable: true});
+    } else {
+        o[key] = value;
+    }
+}
+
+function zeroOf(expr: TypeExpr): unknown {
+    switch (expr) {
+        case 'string':
+            return '';
+        case 'int':
+        case 'uint':
+        case 'float':
+            return 0;
+        case 'bool':
+            return false;
+        default:
+            return undefined;
+    }
+}
+
+/**
+ * A value that crossed an interface (props, `any`) back to plain JSON-like data. Go structs inside
+ * interfaces whose model we know get their JSON names; others keep Go's field names.
+ */
+export function unwrapInterface(value: unknown): unknown {
+    if (value instanceof GoInterface) {
+        const known = interfaceModels[value.name];
+        if (known) {
+            return fromGo(known, value.value);
+        }
+        return unwrapInterface(value.value);
+    }
+    if (value instanceof GoMarshaled) {
+        return value.toString();
+    }
+    if (Array.isArray(value)) {
+        return value.map(unwrapInterface);
+    }
+    if (value instanceof Map) {
+        const o: Obj = {};
+        for (const [k, v] of value) {
+            setKey(o, String(k), unwrapInterface(v));
+        }
+        return o;
+    }
+    if (isObj(value)) {
+        const o: Obj = {};
+        for (const k of Object.keys(value)) {
+            setKey(o, k, unwrapInterface(value[k]));
+        }
+        return o;
+    }
+    return value;
+}
+
+/** Registered gob names (client_rpc.go) whose Go types we have in the table. */
+const interfaceModels: Record<string, TypeExpr> = {
+    '*model.AppError': {struct: 'AppError'},
+    '[]*model.SlackAttachment': {slice: {ptr: {struct: 'MessageAttachment'}}},
+    '*plugin.ErrorString': {struct: 'PluginErrorString'},
+};
+
+/** Gob-decoded value (Go field names) → JSON shape (@mattermost/types names). */
+export function fromGo(expr: TypeExpr, value: unknown): unknown {
+    if (value === undefined || value === null) {
+        return value;
+    }
+    if (typeof expr === 'string') {
+        if (expr === 'interface') {
+            return unwrapInterface(value);
+        }
+        if (expr === 'rawjson' && value instanceof Uint8Array) {
+            try {
+                return JSON.parse(Buffer.from(value).toString('utf8')) as unknown;
+            } catch {
+                return null;
+            }
+        }
+        if (expr === 'bytes' && value instanceof Uint8Array) {
+            return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64'); // Go's JSON for []byte
+        }
+        return value;
+    }
+    if ('ptr' in expr) {
+        return fromGo(expr.ptr, value);
+    }
+    if ('slice' in expr || 'array' in expr) {
+        const elem = 'slice' in expr ? expr.slice : expr.array;
+        return Array.isArray(value) ? value.map((v) => fromGo(elem, v)) : value;
+    }
+    if ('map' in expr) {
+        const o: Obj = {};
+        const elem = expr.map[1];
+        if (value instanceof Map) {
+            for (const [k, v] of value) {
+                setKey(o, String(k), fromGo(elem, v));
+            }
+        } else if (isObj(value)) {
+            for (const k of Object.keys(value)) {
+                setKey(o, k, fromGo(elem, value[k]));
+            }
+        }
+        return o;
+    }
+    if ('marshaler' in expr) {
+        return value instanceof GoMarshaled ? value.toString() : value;
+    }
+    const rows = models[expr.struct as ModelName];
+    if (!rows || !isObj(value)) {
+        return unwrapInterface(value);
+    }
+    const out: Obj = {};
+    for (const row of rows) {
+        if (row.json === '-') {
+            continue;
+        }
+        const v = value[row.go];
+        if (row.embedded) {
+            Object.assign(out, fromGo(row.type, v ?? {}));
+            continue;
+        }
+        if (v === undefined) {
+            if (!row.omitEmpty && !row.nullable) {
+                const zero = zeroOf(row.type);
+                if (zero !== undefined) {
+                    out[row.json] = zero;
+                }
+            }
+            continue;
+        }
+        out[row.json] = fromGo(row.type, v);
+    }
+    return out;
+}
+
+/** JSON shape (@mattermost/types names) → a value the gob encoder takes for the Go type. */
+export function toGo(expr: TypeExpr, value: unknown): unknown {
+    if (value === undefined || value === null) {
+        return undefined;
+    }
+    if (typeof expr === 'string') {
+        if (expr === 'rawjson') {
+            return Buffer.from(JSON.stringify(value), 'utf8');
+        }
+        return expr === 'bytes' && typeof value === 'string' ? Buffer.from(value, 'base64') : value;
+    }
+    if ('ptr' in expr) {
+        return toGo(expr.ptr, value);
+    }
+    if ('slice' in expr || 'array' in expr) {
+        const elem = 'slice' in expr ? expr.slice : expr.array;
+        return Array.isArray(value) ? value.map((v) => toGo(elem, v)) : value;
+    }
+    if ('map' in expr) {
+        if (!isObj(value)) {
+            return value;
+        }
+        const o: Obj = {};
+        for (const k of Object.keys(value)) {
+            setKey(o, k, toGo(expr.map[1], value[k]));
+        }
+        return o;
+    }
+    if ('marshaler' in expr) {
+        return value;
+    }
+    const rows = models[expr.struct as ModelName];
+    if (!rows || !isObj(value)) {
+        return value;
+    }
+    const out: Obj = {};
+    for (const row of rows) {
+        if (row.embedded) {
+            out[row.go] = toGo(row.type, value);
+            continue;
+        }
+        // Fields Go's JSON leaves out (e.g. AppError.Where) are taken by their Go name.
+        const v = row.json === '-' ? value[row.go] : value[row.json] ?? value[row.go];
+        if (v !== undefined && v !== null) {
+            out[row.go] = toGo(row.type, v);
+        }
+    }
+    return out;
+}
+
+/** Shorthands for the models the runtime converts. */
+export function modelFromGo<T>(name: ModelName, value: unknown): T {
+    return fromGo({struct: name}, value) as T;
+}
+
+export function modelToGo(name: ModelName, value: unknown): unknown {
+    return toGo({struct: name}, value);
+}

@@ -1,0 +1,134 @@
+package harness
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+
+	"github.com/mattermost/mattermost/server/public/model"
+)
+
+// PluginID is the id the conformance plugin is installed under.
+const PluginID = "com.example.conformance"
+
+// PluginDirEnv names the environment variable selecting the plugin under test: a directory
+// holding plugin.json and the files it names (the executable, and for the TypeScript plugin its
+// bundle). When it is unset the tests build the Go reference plugin.
+const PluginDirEnv = "CONFORMANCE_PLUGIN_DIR"
+
+// RuntimeKey is the server.executables key of this platform, e.g. "linux-amd64".
+var RuntimeKey = runtime.GOOS + "-" + runtime.GOARCH
+
+// BuildRefPlugin compiles the Go reference plugin package at pkgDir (a directory, relative to
+// the working directory or absolute) into outDir and writes outDir/plugin.json for it.
+func BuildRefPlugin(pkgDir, outDir string) error {
+	exe := "plugin-" + RuntimeKey
+	if runtime.GOOS == "windows" {
+		exe += ".exe"
+	}
+	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(goTool); err != nil {
+		goTool = "go"
+	}
+	cmd := exec.Command(goTool, "build", "-o", filepath.Join(outDir, exe), ".")
+	cmd.Dir = pkgDir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the reference plugin: %w\n%s", err, out)
+	}
+	manifest := &model.Manifest{
+		Id:          PluginID,
+		Name:        "Conformance (Go reference)",
+		Description: "Go reference implementation of the conformance test plugin",
+		Version:     "0.0.1",
+		Server:      &model.ManifestServer{Executables: map[string]string{RuntimeKey: exe}},
+	}
+	b, err := json.MarshalIndent(manifest, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(outDir, "plugin.json"), b, 0o644)
+}
+
+// CheckPluginSource verifies that dir holds a plugin.json for PluginID naming an existing
+// executable for this platform.
+func CheckPluginSource(dir string) error {
+	b, err := os.ReadFile(filepath.Join(dir, "plugin.json"))
+	if err != nil {
+		return fmt.Errorf("plugin source %s: %w", dir, err)
+	}
+	var m model.Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return fmt.Errorf("plugin source %s: plugin.json: %w", dir, err)
+	}
+	if m.Id != PluginID {
+		return fmt.Errorf("plugin source %s: plugin.json id is %q, want %q", dir, m.Id, PluginID)
+	}
+	exe := m.GetExecutableForRuntime(runtime.GOOS, runtime.GOARCH)
+	if exe == "" {
+		return fmt.Errorf("plugin source %s: plugin.json has no server executable for %s", dir, RuntimeKey)
+	}
+	st, err := os.Stat(filepath.Join(dir, filepath.Clean(exe)))
+	if err != nil {
+		return fmt.Errorf("plugin source %s: executable: %w", dir, err)
+	}
+	if st.Mode()&0o111 == 0 {
+		return fmt.Errorf("plugin source %s: %s is not executable", dir, exe)
+	}
+	return nil
+}
+
+// copyTree copies the directory tree src to dst (which must not exist), keeping file modes
+// and symbolic links.
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.Type()&fs.ModeSymlink != 0:
+			link, err := os.Readlink(path)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(link, target)
+		case d.IsDir():
+			return os.MkdirAll(target, info.Mode().Perm()|0o700)
+		case info.Mode().IsRegular():
+			return copyFile(path, target, info.Mode().Perm())
+		default:
+			return errors.New("unsupported file type: " + path)
+		}
+	})
+}
+
+func copyFile(src, dst string, perm fs.FileMode) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

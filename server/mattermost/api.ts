@@ -246,6 +246,19 @@ export class PluginAPI {
         return (r.A as string | undefined) ?? '';
     }
 
+    /** Sets a user's (e.g. the bot's) profile picture from PNG or JPEG bytes. */
+    async setProfileImage(userId: string, image: Uint8Array): Promise<void> {
+        const r = await this.call('SetProfileImage', [['A', arg.string], ['B', arg.bytes]], {A: userId, B: image});
+        throwAppError(r, 'A');
+    }
+
+    /** Where the server unpacked this plugin's bundle (plugin.json, assets/). */
+    async getBundlePath(): Promise<string> {
+        const r = await this.call('GetBundlePath', [], {});
+        throwError(r, 'B');
+        return (r.A as string | undefined) ?? '';
+    }
+
     async registerCommand(command: Partial<Command>): Promise<void> {
         const r = await this.call('RegisterCommand', [['A', arg.model('Command')]], {A: modelToGo('Command', command)});
         throwError(r, 'A');

@@ -51,12 +51,12 @@ export class Stream extends Duplex {
     /** @internal bytes the peer may still send */ _recvWindow = INITIAL_STREAM_WINDOW;
     /** @internal SYN counted against the backlog until ACKed */ _inflight = false;
     /** @internal waiting for a backlog slot to send SYN */ _synWaiting = false;
+    /** @internal removed from the session */ _gone = false;
 
     private pendingFlags = 0; // SYN or ACK still owed on the next frame
     private localFin = false;
     private remoteFin = false;
     private isReset = false;
-    /** @internal removed from the session */ _gone = false;
     private endPushed = false;
     private wantData = false;
     private queue: Buffer[] = [];

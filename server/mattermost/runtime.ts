@@ -32,30 +32,57 @@ function hclogTimestamp(d: Date): string {
     return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
-export function runPlugin(plugin: MattermostPlugin): void {
+/** A plugin object, or a function that makes one (possibly loading its code first). */
+export type PluginSource = MattermostPlugin | (() => MattermostPlugin | Promise<MattermostPlugin>);
+
+/**
+ * Starts the plugin. Pass a factory that imports the plugin's code to have the handshake line printed
+ * before that code loads: the server gives a plugin 3 seconds to print it.
+ */
+export function runPlugin(source: PluginSource): void {
     // A Go plugin ignores Ctrl-C sent to the server's process group; the server decides when we stop.
     process.on('SIGINT', () => undefined);
     // Nothing a hook does may take the process down: the host would have to restart us.
     process.on('uncaughtException', (err) => stderrLog('error', 'uncaught exception', 'error', err.stack ?? err.message));
     process.on('unhandledRejection', (err) => stderrLog('error', 'unhandled rejection', 'error', String(err)));
 
+    let plugin: MattermostPlugin | undefined;
     const log: HookLogger = (level, message, ...kv) => {
         let api;
         try {
-            api = plugin.api;
+            api = plugin?.api;
         } catch {
+            // not activated yet
+        }
+        if (!api) {
             stderrLog(level, message, ...kv);
             return;
         }
         api.log(level, message, ...kv).catch(() => stderrLog(level, message, ...kv));
     };
+    const fail = (err: unknown): void => {
+        stderrLog('error', 'plugin failed to start', 'error', err instanceof Error ? (err.stack ?? err.message) : String(err));
+        process.exit(1);
+    };
+
+    const load = async (): Promise<MattermostPlugin> => {
+        plugin = typeof source === 'function' ? await source() : source;
+        return plugin;
+    };
+    let ready: Promise<MattermostPlugin> | undefined;
 
     serve({
         handshake: mattermostHandshake,
-        plugins: {hooks: (stream, broker) => serveHooks(plugin, stream, broker, log)},
+        plugins: {
+            hooks: (stream, broker) => {
+                ready ??= load();
+                ready.then((p) => serveHooks(p, stream, broker, log), fail);
+            },
+        },
         log: (level, message) => stderrLog(level, message),
-    }).catch((err: unknown) => {
-        stderrLog('error', 'plugin failed to start', 'error', String(err));
-        process.exit(1);
-    });
+    }).then(() => {
+        // The handshake line is out: now load the plugin's code while the host connects.
+        ready ??= load();
+        ready.catch(fail);
+    }, fail);
 }

@@ -130,17 +130,17 @@ export class RpcClient {
             return Promise.reject(this.closedError);
         }
         const seq = this.seq++;
-        let bytes: Uint8Array;
+        let header: Uint8Array;
+        let body: Uint8Array;
         try {
-            const header = this.encoder.encode(requestHeader, {ServiceMethod: serviceMethod, Seq: seq});
-            const body = this.encoder.encode(argsType, args);
-            bytes = Buffer.concat([header, body]);
+            header = this.encoder.encode(requestHeader, {ServiceMethod: serviceMethod, Seq: seq});
+            body = this.encoder.encode(argsType, args);
         } catch (err) {
             return Promise.reject(err);
         }
         return new Promise((resolve, reject) => {
             this.pending.set(seq, {resolve, reject});
-            this.stream.write(bytes);
+            writePair(this.stream, header, body);
         });
     }
 
@@ -255,11 +255,11 @@ export class RpcServer {
         if (this.closed) {
             return;
         }
-        let bytes: Uint8Array;
+        let header: Uint8Array;
+        let body: Uint8Array;
         try {
-            const header = this.encoder.encode(responseHeader, {ServiceMethod: serviceMethod, Seq: seq, Error: error});
-            const body = error ? this.encoder.encode(emptyStruct, {}) : this.encoder.encode(reply.type, reply.value);
-            bytes = Buffer.concat([header, body]);
+            header = this.encoder.encode(responseHeader, {ServiceMethod: serviceMethod, Seq: seq, Error: error});
+            body = error ? this.encoder.encode(emptyStruct, {}) : this.encoder.encode(reply.type, reply.value);
         } catch (err) {
             if (error) {
                 this.options.onMethodError?.(serviceMethod, err);
@@ -269,8 +269,19 @@ export class RpcServer {
             this.replyError(serviceMethod, seq, err);
             return;
         }
-        this.stream.write(bytes);
+        writePair(this.stream, header, body);
     }
+}
+
+/**
+ * A header and its body must be adjacent on the stream. Corked, the two writes leave as one yamux frame
+ * without copying a (possibly large) body into a joined buffer first.
+ */
+function writePair(stream: Duplex, header: Uint8Array, body: Uint8Array): void {
+    stream.cork();
+    stream.write(header);
+    stream.write(body);
+    stream.uncork();
 }
 
 /** Go's exact wording: Mattermost's host matches on some of these strings to fall back to older calls. */

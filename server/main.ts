@@ -1,26 +1,8 @@
-// Wires the product into the plugin runtime: the only file that knows both.
-import express from 'express';
+// Entry point. The plugin's code (express, the alerts app) loads after the handshake line is printed,
+// so the server's 3-second start timeout never depends on how big the app is.
+import {runPlugin} from './mattermost/runtime.js';
 
-import {MattermostPlugin, runPlugin, type PluginContext} from './mattermost/index.js';
-import type {IncomingMessage, ServerResponse} from 'node:http';
-
-class TriggerAlertsPlugin extends MattermostPlugin {
-    private readonly app = express().disable('x-powered-by');
-
-    constructor() {
-        super();
-        this.app.get('/api/v1/health', (_req, res) => {
-            res.json({status: 'ok'});
-        });
-    }
-
-    override async onActivate(): Promise<void> {
-        await this.api.logInfo('trigger-alerts activated', 'server_version', await this.api.getServerVersion());
-    }
-
-    override serveHTTP(_c: PluginContext, req: IncomingMessage, res: ServerResponse): void {
-        this.app(req, res);
-    }
-}
-
-runPlugin(new TriggerAlertsPlugin());
+runPlugin(async () => {
+    const {TriggerAlertsPlugin} = await import('./plugin.js');
+    return new TriggerAlertsPlugin();
+});

@@ -1,0 +1,105 @@
+// The alerts app assembled on top of the plugin API: settings, bot, store, notifier, HTTP and command.
+// Nothing here outlives an event except through the KV store, so any server of a cluster can take
+// any request or post.
+import {readFile} from 'node:fs/promises';
+import path from 'node:path';
+
+import type {Post} from '@mattermost/types/posts';
+import express from 'express';
+
+import type {PluginAPI} from '../mattermost/api.js';
+import type {CommandArgs, CommandResponse} from '../mattermost/plugin.js';
+
+import {commandDefinition, executeTrigger} from './command.js';
+import {FloodControl} from './flood.js';
+import {alertsRouter} from './http.js';
+import {pluginKV} from './kv.js';
+import {Notifier} from './notifier.js';
+import {defaultSettings, parseSettings, type Settings} from './settings.js';
+import {Snooze} from './snooze.js';
+import {WordStore} from './store.js';
+
+export const botUsername = 'trigger-alerts';
+
+export class AlertsApp {
+    private settings: Settings = defaultSettings;
+    private botUserId = '';
+    private siteURL = '';
+    readonly store: WordStore;
+    readonly notifier: Notifier;
+    readonly http: express.Express;
+    private readonly snooze: Snooze;
+
+    constructor(private readonly api: PluginAPI) {
+        const kv = pluginKV(api);
+        this.store = new WordStore(kv);
+        this.snooze = new Snooze(kv);
+        const flood = new FloodControl(kv);
+        const settings = (): Settings => this.settings;
+        this.notifier = new Notifier({
+            host: api,
+            kv,
+            store: this.store,
+            flood,
+            snooze: this.snooze,
+            settings,
+            botUserId: () => this.botUserId,
+            siteURL: () => this.siteURL,
+        });
+        this.http = express().disable('x-powered-by').disable('etag');
+        this.http.use('/api/v1', alertsRouter({host: api, store: this.store, snooze: this.snooze, settings}));
+        this.http.use((_req, res) => {
+            res.status(404).json({error: 'no such route'});
+        });
+    }
+
+    /** Validates and applies the System Console settings; invalid ones keep the previous settings. */
+    async configure(): Promise<void> {
+        const raw = await this.api.loadPluginConfiguration();
+        this.settings = parseSettings(raw);
+        const config = await this.api.getConfig();
+        const service = (config.ServiceSettings ?? {}) as {SiteURL?: string | null};
+        this.siteURL = service.SiteURL ?? '';
+        if (this.botUserId) {
+            await this.ensureBot();
+        }
+    }
+
+    async activate(): Promise<void> {
+        await this.ensureBot();
+        await this.api.registerCommand(commandDefinition);
+        if (!this.siteURL) {
+            await this.api.logWarn('Site URL is not set in the System Console: alert permalinks will be relative');
+        }
+    }
+
+    private async ensureBot(): Promise<void> {
+        const id = await this.api.ensureBotUser({
+            username: botUsername,
+            display_name: this.settings.botDisplayName,
+            description: 'Sends you a direct message when someone posts one of your trigger words.',
+        });
+        if (id !== this.botUserId) {
+            this.botUserId = id;
+            await this.setBotIcon().catch((err: unknown) => this.api.logWarn('could not set the bot icon', 'error', String(err)));
+        }
+    }
+
+    private async setBotIcon(): Promise<void> {
+        const bundle = await this.api.getBundlePath();
+        const icon = await readFile(path.join(bundle, 'assets', 'bot-icon.png'));
+        await this.api.setProfileImage(this.botUserId, icon);
+    }
+
+    onPosted(post: Post): Promise<number> {
+        return this.notifier.onPosted(post);
+    }
+
+    onUpdated(newPost: Post, oldPost: Post): Promise<number> {
+        return this.notifier.onUpdated(newPost, oldPost);
+    }
+
+    command(args: CommandArgs): Promise<CommandResponse> {
+        return executeTrigger({host: this.api, store: this.store, snooze: this.snooze, settings: () => this.settings}, args);
+    }
+}

@@ -23,14 +23,39 @@ export const HOST_GLOBALS = {
     'react-redux': 'ReactRedux',
 };
 
+// jsx() gets one child or a dynamic array (which needs keys); jsxs() gets a static list of children, which
+// createElement must receive as separate arguments, or React would treat it as a dynamic list.
 const JSX_RUNTIME_SHIM = `
 const React = window.React;
 export const Fragment = React.Fragment;
-export function jsx(type, props, key) {
-    return key === undefined ? React.createElement(type, props) : React.createElement(type, Object.assign({}, props, {key: key}));
+function create(type, props, key, isStatic) {
+    const config = {};
+    let children;
+    let hasChildren = false;
+    for (const name in props) {
+        if (name === 'children') {
+            children = props.children;
+            hasChildren = true;
+        } else if (Object.prototype.hasOwnProperty.call(props, name)) {
+            config[name] = props[name];
+        }
+    }
+    if (key !== undefined) {
+        config.key = key;
+    }
+    if (!hasChildren) {
+        return React.createElement(type, config);
+    }
+    return isStatic && Array.isArray(children) ?
+        React.createElement(type, config, ...children) : React.createElement(type, config, children);
 }
-export const jsxs = jsx;
-export const jsxDEV = jsx;
+export function jsx(type, props, key) {
+    return create(type, props, key, false);
+}
+export function jsxs(type, props, key) {
+    return create(type, props, key, true);
+}
+export const jsxDEV = (type, props, key, isStatic) => create(type, props, key, Boolean(isStatic));
 `;
 
 /**

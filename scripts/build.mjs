@@ -1,9 +1,11 @@
 // One build: the server bundle (a single JS file) plus the launcher plugin.json names, and, with
 // --test-plugin, the conformance test plugin laid out as a plugin directory.
 import {build} from 'esbuild';
-import {chmodSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+
+import {buildWebapp} from './build-webapp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -59,6 +61,7 @@ if (testPlugin) {
     console.log(`built test plugin in ${path.relative(root, dir)}`);
 } else {
     await bundleServer(path.join(root, 'server/main.ts'), path.join(root, 'server/dist'));
+    await buildWebapp();
     const manifest = JSON.parse(readFileSync(path.join(root, 'plugin.json'), 'utf8'));
     console.log(`built ${manifest.id} ${manifest.version}: server/dist/plugin.cjs`);
 }

@@ -168,11 +168,19 @@ func main() {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/plugins/"+manifest.Id+"/", func(w http.ResponseWriter, r *http.Request) {
-		user := r.Header.Get("X-Dev-User")
-		if user == "" {
-			user = "alice"
+		// The user is who the proxy in front says (a seeded name in X-Dev-User, or a seeded id in
+		// Mattermost-User-Id, as a browser test's proxy sends it); alice otherwise.
+		userID := s.Users["alice"]
+		if name := r.Header.Get("X-Dev-User"); name != "" {
+			userID = s.Users[name]
+		} else if id := r.Header.Get("Mattermost-User-Id"); id != "" {
+			for _, known := range s.Users {
+				if known == id {
+					userID = id
+				}
+			}
 		}
-		harness.ServePluginRequestFor(hooks, manifest.Id, w, r, s.Users[user])
+		harness.ServePluginRequestFor(hooks, manifest.Id, w, r, userID)
 	})
 	mux.HandleFunc("POST /dev/posts", func(w http.ResponseWriter, r *http.Request) {
 		var p model.Post

@@ -1,0 +1,37 @@
+// Whether the panel is open, and for which channel. A tiny external store read with useSyncExternalStore:
+// the state is private to this plugin's one root component, so it does not need a reducer in the host's
+// Redux store (nor the host's react-redux context), and components can be tested without a Redux store.
+import {useSyncExternalStore} from 'react';
+
+export type PanelState =
+    | {open: false}
+    | {open: true; channelId: string; channelName: string};
+
+export interface PanelStore {
+    getState(): PanelState;
+    subscribe(listener: () => void): () => void;
+    open(channelId: string, channelName: string): void;
+    close(): void;
+}
+
+export function createPanelStore(): PanelStore {
+    let state: PanelState = {open: false};
+    const listeners = new Set<() => void>();
+    const set = (next: PanelState) => {
+        state = next;
+        listeners.forEach((l) => l());
+    };
+    return {
+        getState: () => state,
+        subscribe(listener) {
+            listeners.add(listener);
+            return () => listeners.delete(listener);
+        },
+        open: (channelId, channelName) => set({open: true, channelId, channelName}),
+        close: () => set({open: false}),
+    };
+}
+
+export function usePanelState(store: PanelStore): PanelState {
+    return useSyncExternalStore(store.subscribe, store.getState, store.getState);
+}

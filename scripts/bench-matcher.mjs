@@ -71,6 +71,18 @@ function time(fn) {
 let t0 = performance.now();
 new WordMatcher([{word: 'warm', value: 0}]).match('warm up: ÄÖ 部署 :rocket: 🚀');
 console.log(`node ${process.version}; one-time table set-up ${(performance.now() - t0).toFixed(1)} ms`);
+
+// Memory of many small matchers (the caller caches one per channel).
+{
+    global.gc?.();
+    const before = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+    const keep = [];
+    for (let c = 0; c < 2000; c++) keep.push(new WordMatcher([5, 6, 7, 8, 9].map((k) => ({word: word(c * 10 + k), value: 'u'}))));
+    global.gc?.();
+    const after = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+    console.log(`2000 matchers of 5 words: ~${((after - before) / 2 ** 20).toFixed(1)} MiB (${keep.length})${global.gc ? '' : ' (run with --expose-gc for a steadier number)'}`);
+}
+
 for (const count of counts) {
     const entries = [];
     for (let i = 0; i < count; i++) entries.push({word: word(i), value: `user${i % 500}`});
@@ -83,13 +95,3 @@ for (const count of counts) {
     console.log(`${String(count).padStart(7)} words (${m.size} distinct): build ${buildMs.toFixed(1)} ms; match 1 KiB: ${per.join(', ')}; heap ${heap} MiB`);
 }
 
-// Memory of many small matchers (the caller caches one per channel).
-{
-    global.gc?.();
-    const before = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
-    const keep = [];
-    for (let c = 0; c < 2000; c++) keep.push(new WordMatcher([5, 6, 7, 8, 9].map((k) => ({word: word(c * 10 + k), value: 'u'}))));
-    global.gc?.();
-    const after = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
-    console.log(`2000 matchers of 5 words: ~${((after - before) / 2 ** 20).toFixed(1)} MiB (${keep.length})${global.gc ? '' : ' (run with --expose-gc for a steadier number)'}`);
-}

@@ -2,15 +2,19 @@
 //
 // What "inert" takes in Mattermost (webapp: a marked fork plus its own text formatting; mobile:
 // commonmark; server: mention parsing on the raw message):
-// - Markdown: ASCII punctuation marked treats as syntax is backslash-escaped ("\*", "\[", "\_", ...);
+// - Markdown: the ASCII punctuation marked treats as syntax, and accepts a backslash escape for, is
+//   backslash-escaped ("\*", "\[", "\_", ...; CommonMark accepts the same escapes);
 //   "<" and "&" become entities (so no HTML and no "<http://...>" autolinks). Output is one line: white
 //   space runs (line breaks included) become one space, so nothing can leave a blockquote or start a block.
 // - Mentions: the server finds them by splitting the raw message on characters other than letters,
 //   digits, ".", "-", "_", ":", "@" (a backslash is a separator, so "\@all" would still notify); the
 //   webapp highlights them after markdown. A zero-width space (U+200B, not a letter) after "@" splits
 //   "@all" into "@" + "all" for both. The same goes for "~channel" links and "#hashtags".
-// - Links: "scheme://" gets a zero-width space after the ":", and a "." followed by a letter or digit gets
-//   one after it, so neither marked's GFM autolinks nor a linkifier's bare "example.com" / "www." find a URL.
+// - Links: a zero-width space goes after the ":" of "scheme://" and "scheme:x", and after a "." followed by
+//   a letter or digit, so neither marked's GFM autolinks ("http://", "mailto:x", "www.", "example.com/")
+//   nor a linkifier's bare "example.com" find a URL. (":rocket:" after a space still renders as an emoji.)
+// - Not neutralised: "$...$" renders as math where inline LaTeX is enabled (off by default; KaTeX output
+//   has no links), and emoticons like ":)" render as emoji. Both are harmless.
 // - Code spans (codeSpan) are inert by themselves (the server strips them before looking for mentions);
 //   only content with backticks, which confuses that stripping, also gets its "@" broken.
 // - Control characters and bidirectional overrides are removed (no visual spoofing).
@@ -39,7 +43,6 @@ const ELLIPSIS = '…';
 const MAX_WORDS_SHOWN = 5;
 
 // C0/C1 controls other than tab/line feed/carriage return, and bidirectional formatting characters.
-// eslint-disable-next-line no-control-regex
 const UNSAFE_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
 const WHITESPACE_RUN = /[\s\u0085]+/gu;
 
@@ -51,6 +54,10 @@ function oneLine(text: string): string {
 // Characters marked (Mattermost's fork, GFM) accepts a backslash escape for.
 const BACKSLASH_ESCAPED = new Set('\\`*_{}[]()#+-.!|~>');
 const ALNUM = /[\p{L}\p{N}]/u;
+const ASCII_WORD = /\w/;
+// "scheme:x" is a URL to marked's GFM rule; ":rocket:" after a space is not.
+const SCHEME_END = /[A-Za-z0-9.+-]/;
+const ALNUM_OR_PERCENT = /[\p{L}\p{N}%]/u;
 
 /**
  * `text` as inert inline Mattermost markdown: rendered, it reads as the same text (one line), without
@@ -64,11 +71,14 @@ export function escapeMarkdown(text: string): string {
         const next = s[i + 1];
         if (ch === '<') out += '&lt;';
         else if (ch === '&') out += '&amp;';
+        // marked reads "\\" as an escaped backslash only when no word character follows, and a backslash
+        // before a word character is literal everywhere: leave that one alone.
+        else if (ch === '\\' && next !== undefined && ASCII_WORD.test(next)) out += ch;
         else if (BACKSLASH_ESCAPED.has(ch)) out += '\\' + ch;
         else out += ch;
         if (next === undefined) continue;
         if ((ch === '@' || ch === '~' || ch === '#') && next !== ' ') out += ZWSP;
-        else if (ch === ':' && next === '/') out += ZWSP;
+        else if (ch === ':' && (next === '/' || (SCHEME_END.test(s[i - 1] ?? '') && ALNUM_OR_PERCENT.test(next)))) out += ZWSP;
         else if (ch === '.' && ALNUM.test(next)) out += ZWSP;
     }
     return out;
@@ -80,9 +90,10 @@ export function codeSpan(text: string): string {
     let longest = 0;
     for (const run of s.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
     if (longest > 0) s = s.replace(/@(?=\S)/g, '@' + ZWSP);
+    if (s === '') return '` `';
     const fence = '`'.repeat(longest + 1);
     // CommonMark strips one space from each side when both are there; pad when content touches a fence.
-    const pad = s === '' || s.startsWith('`') || s.endsWith('`') || (s.startsWith(' ') && s.endsWith(' ')) ? ' ' : '';
+    const pad = s.startsWith('`') || s.endsWith('`') || (s.startsWith(' ') && s.endsWith(' ') && s.trim() !== '') ? ' ' : '';
     return fence + pad + s + pad + fence;
 }
 

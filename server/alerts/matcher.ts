@@ -22,7 +22,7 @@
 // - Whole characters only, in every case: a hit may not start or end inside a character's cluster
 //   (before a combining mark, ZWJ, ...; after a ZWJ; halfway through a flag's regional-indicator pair),
 //   so "👨" does not fire on "👨‍💻" and "🇸🇬" does not fire on "🇺🇸🇬🇧".
-import {F_ATTACH, F_EMOJI, F_JOIN, F_NOSPACE, cpFlags, normalizeText} from './normalize.js';
+import {F_ATTACH, F_EMOJI, F_JOIN, F_NOSPACE, cpFlags, normalizeText, normalizeWord} from './normalize.js';
 import {isRegionalIndicator} from './emoji.js';
 
 export {normalizeWord} from './normalize.js';
@@ -47,14 +47,15 @@ export interface WordMatch<T> {
 
 // ---- Aho–Corasick over UTF-16 code units ----------------------------------------------------------------
 //
-// Trie nodes are integers (0 = root). Root transitions are a direct 64 Ki table; the others live in one
-// open-addressing hash table keyed by (node, code unit). Failure and dictionary-suffix links make the scan
+// Trie nodes are integers (0 = root). The root's ASCII transitions are a direct table; all others live in
+// one open-addressing hash table keyed by (node, code unit), sized to the dictionary (a matcher for a few
+// words is a few KiB: the caller may cache thousands). Failure and dictionary-suffix links make the scan
 // linear in the text length plus the number of hits.
 
 const EMPTY = -1;
 
 class Automaton {
-    private readonly rootNext: Int32Array;
+    private readonly rootAscii: Int32Array;
     private readonly hNode: Int32Array;
     private readonly hUnit: Uint16Array;
     private readonly hNext: Int32Array;
@@ -68,7 +69,7 @@ class Automaton {
     constructor(patterns: readonly string[]) {
         let total = 1;
         for (const p of patterns) total += p.length;
-        this.rootNext = new Int32Array(0x10000).fill(EMPTY);
+        this.rootAscii = new Int32Array(0x80).fill(EMPTY);
         let cap = 16;
         while (cap < total * 2) cap *= 2;
         this.mask = cap - 1;
@@ -131,8 +132,8 @@ class Automaton {
     }
 
     private link(node: number, unit: number, to: number): void {
-        if (node === 0) {
-            this.rootNext[unit] = to;
+        if (node === 0 && unit < 0x80) {
+            this.rootAscii[unit] = to;
             return;
         }
         let h = this.slot(node, unit);
@@ -143,7 +144,7 @@ class Automaton {
     }
 
     private step(node: number, unit: number): number {
-        if (node === 0) return this.rootNext[unit]!;
+        if (node === 0 && unit < 0x80) return this.rootAscii[unit]!;
         const hNode = this.hNode;
         let h = this.slot(node, unit);
         for (;;) {
@@ -186,14 +187,16 @@ function cpBefore(s: string, i: number): number {
     return lo;
 }
 
-/** Regional indicators in the run that ends right before index i. */
-function riRunBefore(s: string, i: number): number {
-    let n = 0;
-    while (i >= 2 && isRegionalIndicator(cpBefore(s, i))) {
-        n++;
-        i -= 2;
+/**
+ * For every index i of s, the number of regional indicators in the run ending right before i (computed
+ * once per text, only when a flag word is a candidate: counting back per candidate could be quadratic).
+ */
+function riRuns(s: string): Int32Array {
+    const runs = new Int32Array(s.length + 1);
+    for (let i = 2; i <= s.length; i++) {
+        if (isRegionalIndicator(cpBefore(s, i))) runs[i] = runs[i - 2]! + 1;
     }
-    return n;
+    return runs;
 }
 
 const UNDERSCORE = 0x5f;
@@ -211,7 +214,13 @@ interface Pattern {
     endsRI: boolean;
 }
 
-function accept(text: string, s: number, e: number, p: Pattern): boolean {
+interface Candidate {
+    text: string;
+    riRuns?: Int32Array;
+}
+
+function accept(c: Candidate, s: number, e: number, p: Pattern): boolean {
+    const text = c.text;
     const n = text.length;
     const before = cpBefore(text, s);
     const after = e < n ? text.codePointAt(e)! : -1;
@@ -219,8 +228,11 @@ function accept(text: string, s: number, e: number, p: Pattern): boolean {
     if (after >= 0 && cpFlags(after) & F_ATTACH) return false;
     if (before === 0x200d) return false;
     if (s > 0 && cpFlags(text.codePointAt(s)!) & F_ATTACH) return false;
-    if (p.startsRI && riRunBefore(text, s) % 2 === 1) return false;
-    if (p.endsRI && after >= 0 && isRegionalIndicator(after) && riRunBefore(text, e) % 2 === 1) return false;
+    if (p.startsRI || p.endsRI) {
+        const runs = (c.riRuns ??= riRuns(text));
+        if (p.startsRI && runs[s]! % 2 === 1) return false;
+        if (p.endsRI && after >= 0 && isRegionalIndicator(after) && runs[e]! % 2 === 1) return false;
+    }
     // Whole words.
     const joinedBefore = !p.freeStart && isJoin(before);
     const joinedAfter = !p.freeEnd && isJoin(after);
@@ -264,7 +276,7 @@ export class WordMatcher<T> {
     constructor(entries: Iterable<MatchEntry<T>>) {
         const ids = new Map<string, number>();
         for (const {word, value} of entries) {
-            const key = normalizeText(word).text.trim();
+            const key = normalizeWord(word);
             if (key === '') continue;
             let id = ids.get(key);
             if (id === undefined) {
@@ -294,11 +306,12 @@ export class WordMatcher<T> {
         const norm = normalizeText(text);
         const found = new Map<number, number>(); // pattern -> normalised start of its first accepted hit
         const total = this.patterns.length;
+        const candidate: Candidate = {text: norm.text};
         this.automaton.scan(norm.text, (id, end) => {
             if (found.has(id)) return false;
             const p = this.patterns[id]!;
             const start = end - p.word.length;
-            if (accept(norm.text, start, end, p)) {
+            if (accept(candidate, start, end, p)) {
                 found.set(id, start);
                 return found.size === total;
             }

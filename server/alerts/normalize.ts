@@ -77,7 +77,8 @@ export function cpFlagsUncached(cp: number): number {
 }
 
 let bmp: Uint8Array | undefined;
-const astral = new Map<number, number>();
+// Astral code points, filled in as they are met: flags | 0x80 (0 = not yet known). 1 MiB once needed.
+let astral: Uint8Array | undefined;
 
 function unanchoredRuns(re: RegExp): RegExp {
     return new RegExp(re.source.slice(1, -1) + '+', 'gu');
@@ -122,12 +123,14 @@ function bmpTable(): Uint8Array {
 /** The F_* flags of a code point. */
 export function cpFlags(cp: number): number {
     if (cp < 0x10000) return (bmp ?? bmpTable())[cp]!;
-    let f = astral.get(cp);
-    if (f === undefined) {
-        f = cpFlagsUncached(cp);
-        astral.set(cp, f);
+    if (cp > 0x10ffff) return 0;
+    astral ??= new Uint8Array(0x110000 - 0x10000);
+    let v = astral[cp - 0x10000]!;
+    if (v === 0) {
+        v = cpFlagsUncached(cp) | 0x80;
+        astral[cp - 0x10000] = v;
     }
-    return f;
+    return v & 0x7f;
 }
 
 // ---- case folding -------------------------------------------------------------------------------------
@@ -230,13 +233,17 @@ class Builder {
         }
     }
 
-    finish(): NormalizedText {
+    text(): string {
         const units = this.units.subarray(0, this.len);
         let text = '';
         for (let i = 0; i < units.length; i += 8192) {
             text += String.fromCharCode.apply(null, units.subarray(i, i + 8192) as unknown as number[]);
         }
-        return {text, start: this.start.subarray(0, this.len), end: this.end.subarray(0, this.len)};
+        return text;
+    }
+
+    finish(): NormalizedText {
+        return {text: this.text(), start: this.start.subarray(0, this.len), end: this.end.subarray(0, this.len)};
     }
 }
 
@@ -289,10 +296,33 @@ function codePointLength(cp: number): number {
     return cp > 0xffff ? 2 : 1;
 }
 
+// Per BMP code point, lazily: 1 = a character that normalises to itself on its own (no NFKC change, no
+// case folding, no special class), 2 = not. Most CJK text is made of those and skips the general path.
+const stable = new Uint8Array(0x10000);
+
+function isStable(c: number): boolean {
+    let v = stable[c]!;
+    if (v === 0) {
+        const ch = String.fromCharCode(c);
+        const special = F_WS | F_ATTACH | F_IGNORE | F_STRIP | F_EMOJI;
+        v = !(cpFlags(c) & special) && ch.normalize('NFKC') === ch && !(foldTable ?? folds()).has(c) ? 1 : 2;
+        stable[c] = v;
+    }
+    return v === 1;
+}
+
 /** Normalise `input` (see the file comment), keeping a map from normalised to original positions. */
 export function normalizeText(input: string): NormalizedText {
+    const b = new Builder(input.length + 16);
+    normalizeInto(input, b);
+    return b.finish();
+}
+
+// Reused by normalizeWord, which needs no position map of its own.
+let scratch: Builder | undefined;
+
+function normalizeInto(input: string, b: Builder): void {
     const n = input.length;
-    const b = new Builder(n + 16);
     let i = 0;
     while (i < n) {
         const c = input.charCodeAt(i);
@@ -315,6 +345,13 @@ export function normalizeText(input: string): NormalizedText {
                 i++;
                 continue;
             }
+        } else if ((c < 0xd800 || c > 0xdfff) && isStable(c)) {
+            const next = i + 1 < n ? input.charCodeAt(i + 1) : 0;
+            if (next < 0x80 || !(cpFlags(input.codePointAt(i + 1)!) & F_ATTACH)) {
+                b.push1(c, i, i + 1);
+                i++;
+                continue;
+            }
         }
         const cp = input.codePointAt(i)!;
         const f = cpFlags(cp);
@@ -332,7 +369,6 @@ export function normalizeText(input: string): NormalizedText {
         if (out.length > 0) b.pushStr(out, i, j);
         i = j;
     }
-    return b.finish();
 }
 
 function whitespaceRun(input: string, i: number, b: Builder): number {
@@ -364,5 +400,8 @@ function shortcode(input: string, i: number, b: Builder): number {
  * ("  ＤＥＰＬＯＹ " -> "deploy", "On\n Call" -> "on call", ":rocket:" -> "🚀", "Straße" -> "strasse").
  */
 export function normalizeWord(raw: string): string {
-    return normalizeText(raw).text.trim();
+    const b = (scratch ??= new Builder(256));
+    b.len = 0;
+    normalizeInto(raw, b);
+    return b.text().trim();
 }

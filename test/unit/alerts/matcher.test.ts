@@ -407,3 +407,17 @@ describe('data tables', () => {
         execFileSync(process.execPath, [path.join(root, 'scripts/gen-alerts-data.mjs'), '--check'], {cwd: root, stdio: 'pipe'});
     });
 });
+
+describe('cost', () => {
+    it('stays linear on adversarial posts', () => {
+        const flags = new WordMatcher([{word: '🇬🇧', value: 1}]);
+        const text = '🇺' + '🇬🇧'.repeat(20_000); // every candidate is half of two flags
+        let t = performance.now();
+        expect(flags.match(text)).toEqual([]);
+        expect(performance.now() - t).toBeLessThan(2000);
+        const prefixes = new WordMatcher(Array.from({length: 50}, (_, k) => ({word: 'a'.repeat(k + 1), value: k})));
+        t = performance.now();
+        expect(prefixes.match('b' + 'a'.repeat(30_000) + 'b')).toEqual([]);
+        expect(performance.now() - t).toBeLessThan(2000);
+    });
+});

@@ -1,7 +1,8 @@
 // One build: the server bundle (a single JS file) plus the launcher plugin.json names, and, with
 // --test-plugin, the conformance test plugin laid out as a plugin directory.
 import {build} from 'esbuild';
-import {chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {execFileSync} from 'node:child_process';
+import {chmodSync, cpSync, mkdirSync, statSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -40,6 +41,27 @@ async function bundleServer(entry, outDir) {
     chmodSync(launcherPath, 0o755);
 }
 
+/**
+ * The installable bundle: a .tar.gz whose one top-level folder (the plugin id) holds plugin.json and the
+ * files it names, as System Console → Plugins and `mmctl plugin add` expect. Source maps stay out.
+ */
+function packageBundle(manifest) {
+    const staging = path.join(root, 'dist', 'staging');
+    const top = path.join(staging, manifest.id);
+    rmSync(staging, {recursive: true, force: true});
+    mkdirSync(path.join(top, 'server/dist'), {recursive: true});
+    cpSync(path.join(root, 'plugin.json'), path.join(top, 'plugin.json'));
+    cpSync(path.join(root, 'assets'), path.join(top, 'assets'), {recursive: true});
+    cpSync(path.join(root, 'webapp/dist'), path.join(top, 'webapp/dist'), {recursive: true});
+    for (const f of ['plugin.cjs', 'plugin-linux-amd64']) {
+        cpSync(path.join(root, 'server/dist', f), path.join(top, 'server/dist', f));
+    }
+    const out = path.join(root, 'dist', `${manifest.id}-${manifest.version}.tar.gz`);
+    execFileSync('tar', ['-czf', out, '--owner=0', '--group=0', '-C', staging, manifest.id]);
+    rmSync(staging, {recursive: true, force: true});
+    console.log(`bundle: ${path.relative(root, out)} (${statSync(out).size} bytes)`);
+}
+
 const testPlugin = process.argv.includes('--test-plugin');
 if (testPlugin) {
     const dir = path.join(root, 'test/conformance/build/tsplugin');
@@ -64,4 +86,5 @@ if (testPlugin) {
     await buildWebapp();
     const manifest = JSON.parse(readFileSync(path.join(root, 'plugin.json'), 'utf8'));
     console.log(`built ${manifest.id} ${manifest.version}: server/dist/plugin.cjs`);
+    packageBundle(manifest);
 }

@@ -177,11 +177,13 @@ export function alertsRouter(deps: HttpDeps): express.Router {
         }),
     );
 
+    // `*word`, not `:word`: the server hands the plugin a decoded path, so "CI/CD" arrives as two segments.
     router.delete(
-        '/channels/:channelId/words/:word',
+        '/channels/:channelId/words/*word',
         wrap(async (req, res) => {
             const {userId, channelId} = await channelOf(req, res);
-            const key = normalizeWord(String(req.params.word ?? ''));
+            const segments = (req.params as {word?: string | string[]}).word;
+            const key = normalizeWord(Array.isArray(segments) ? segments.join('/') : String(segments ?? ''));
             const saved = await store.updateUserWords(channelId, userId, (current) => {
                 if (!current.some((w) => w.key === key)) {
                     throw new HttpError(404, 'you have no such trigger word here');

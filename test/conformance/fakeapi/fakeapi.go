@@ -1,6 +1,7 @@
 // Package fakeapi is an in-memory plugin.API for the conformance suite.
 //
-// It implements the API methods the conformance plugin uses (see CONTRACT.md) with the
+// It implements the API methods the conformance plugin uses (see CONTRACT.md), and those the
+// trigger-alerts plugin uses (teams, profile images, the bundle path), with the
 // semantics of the real server where they matter (KV store, not-found errors), records every
 // call with its arguments and return values, and lets a test inject an error for a method.
 //
@@ -76,12 +77,16 @@ type API struct {
 	channels      map[string]*model.Channel
 	members       map[[2]string]*model.ChannelMember
 	posts         map[string]*model.Post
+	postOrder     []string              // post ids, first stored first
 	bots          map[string]*model.Bot // by username
 	permissions   map[permKey]bool
 	config        *model.Config
 	pluginConfig  map[string]any
 	serverVersion string
-	injected      map[string]error
+	injected      map[string]func(args []any) error
+	teams         map[string]*model.Team
+	profileImages map[string][]byte
+	bundlePath    string
 	calls         []Call
 	unexpected    []Call
 	logs          []LogEntry
@@ -118,7 +123,9 @@ func New() *API {
 		config:        cfg,
 		pluginConfig:  map[string]any{},
 		serverVersion: DefaultServerVersion,
-		injected:      map[string]error{},
+		injected:      map[string]func([]any) error{},
+		teams:         map[string]*model.Team{},
+		profileImages: map[string][]byte{},
 	}
 	a.installCatchAll()
 	return a
@@ -283,7 +290,33 @@ func (a *API) Commands() []*model.Command {
 func (a *API) InjectError(method string, err error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.injected[method] = err
+	if err == nil {
+		delete(a.injected, method)
+		return
+	}
+	a.injected[method] = func([]any) error { return err }
+}
+
+// InjectErrorFunc is InjectError decided per call: fn gets the call's arguments (as Calls
+// records them) and returns the error to fail it with, or nil to let it do its work. fn runs
+// with the fake's lock held: it must not call the fake.
+func (a *API) InjectErrorFunc(method string, fn func(args []any) error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.injected[method] = fn
+}
+
+// InjectErrorAfter lets the next n calls of method do their work and fails every later one
+// with err (until ClearError).
+func (a *API) InjectErrorAfter(method string, n int, err error) {
+	left := n
+	a.InjectErrorFunc(method, func([]any) error {
+		if left > 0 {
+			left--
+			return nil
+		}
+		return err
+	})
 }
 
 // ClearError removes the error injected for method.
@@ -365,11 +398,84 @@ func (a *API) SeedChannelMember(m *model.ChannelMember) {
 	a.members[[2]string{m.ChannelId, m.UserId}] = cloneJSON(m)
 }
 
+// SeedTeam seeds a team.
+func (a *API) SeedTeam(t *model.Team) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.teams[t.Id] = cloneJSON(t)
+}
+
+// RemoveChannelMember removes a channel membership (the user left or was removed).
+func (a *API) RemoveChannelMember(channelID, userID string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.members, [2]string{channelID, userID})
+}
+
+// User returns a stored user (nil if absent).
+func (a *API) User(id string) *model.User {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return cloneJSON(a.users[id])
+}
+
+// Bot returns the bot EnsureBotUser made for username (nil if none).
+func (a *API) Bot(username string) *model.Bot {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if b, ok := a.bots[username]; ok {
+		return b.Clone()
+	}
+	return nil
+}
+
+// ProfileImage returns the image SetProfileImage stored for a user and whether there is one.
+func (a *API) ProfileImage(userID string) ([]byte, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	img, ok := a.profileImages[userID]
+	return bytes.Clone(img), ok
+}
+
+// Posts returns the stored posts of a channel (CreatePost or SeedPost), first stored first.
+func (a *API) Posts(channelID string) []*model.Post {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []*model.Post
+	for _, id := range a.postOrder {
+		if p := a.posts[id]; p.ChannelId == channelID {
+			out = append(out, p.Clone())
+		}
+	}
+	return out
+}
+
+func (a *API) storePost(p *model.Post) {
+	if _, ok := a.posts[p.Id]; !ok {
+		a.postOrder = append(a.postOrder, p.Id)
+	}
+	a.posts[p.Id] = p
+}
+
+// DirectChannel returns the direct channel of two users if it exists (nil if not), without
+// creating it and without recording a call.
+func (a *API) DirectChannel(userID1, userID2 string) *model.Channel {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	name := model.GetDMNameFromIds(userID1, userID2)
+	for _, c := range a.channels {
+		if c.Type == model.ChannelTypeDirect && c.Name == name {
+			return cloneJSON(c)
+		}
+	}
+	return nil
+}
+
 // SeedPost seeds a post.
 func (a *API) SeedPost(p *model.Post) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.posts[p.Id] = p.Clone()
+	a.storePost(p.Clone())
 }
 
 // Post returns a stored post (nil if absent).
@@ -422,6 +528,17 @@ func (a *API) KVRemove(key string) {
 	delete(a.kv, key)
 }
 
+// KVSnapshot returns a copy of the live KV store.
+func (a *API) KVSnapshot() map[string][]byte {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := map[string][]byte{}
+	for _, k := range a.kvKeys() {
+		out[k] = bytes.Clone(a.kv[k].value)
+	}
+	return out
+}
+
 // KVKeys returns the live keys, sorted.
 func (a *API) KVKeys() []string {
 	a.mu.Lock()
@@ -436,12 +553,16 @@ func (a *API) record(method string, args []any, returns ...any) {
 	a.calls = append(a.calls, Call{Method: method, Args: args, Returns: returns, At: a.now})
 }
 
-func (a *API) injectedErr(method string) error {
-	return a.injected[method]
+func (a *API) injectedErr(method string, args []any) error {
+	fn := a.injected[method]
+	if fn == nil {
+		return nil
+	}
+	return fn(args)
 }
 
-func (a *API) injectedAppErr(method string) *model.AppError {
-	err := a.injected[method]
+func (a *API) injectedAppErr(method string, args []any) *model.AppError {
+	err := a.injectedErr(method, args)
 	if err == nil {
 		return nil
 	}
@@ -522,7 +643,7 @@ func (a *API) kvSetWithOptions(method, key string, value []byte, opts model.Plug
 func (a *API) KVGet(key string) ([]byte, *model.AppError) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if appErr := a.injectedAppErr("KVGet"); appErr != nil {
+	if appErr := a.injectedAppErr("KVGet", []any{key}); appErr != nil {
 		a.record("KVGet", []any{key}, []byte(nil), appErr)
 		return nil, appErr
 	}
@@ -538,7 +659,7 @@ func (a *API) KVSet(key string, value []byte) *model.AppError {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	args := []any{key, bytes.Clone(value)}
-	if appErr := a.injectedAppErr("KVSet"); appErr != nil {
+	if appErr := a.injectedAppErr("KVSet", args); appErr != nil {
 		a.record("KVSet", args, appErr)
 		return appErr
 	}
@@ -551,7 +672,7 @@ func (a *API) KVSetWithExpiry(key string, value []byte, expireInSeconds int64) *
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	args := []any{key, bytes.Clone(value), expireInSeconds}
-	if appErr := a.injectedAppErr("KVSetWithExpiry"); appErr != nil {
+	if appErr := a.injectedAppErr("KVSetWithExpiry", args); appErr != nil {
 		a.record("KVSetWithExpiry", args, appErr)
 		return appErr
 	}
@@ -566,7 +687,7 @@ func (a *API) KVSetWithOptions(key string, value []byte, options model.PluginKVS
 	optCopy := options
 	optCopy.OldValue = bytes.Clone(options.OldValue)
 	args := []any{key, bytes.Clone(value), optCopy}
-	if appErr := a.injectedAppErr("KVSetWithOptions"); appErr != nil {
+	if appErr := a.injectedAppErr("KVSetWithOptions", args); appErr != nil {
 		a.record("KVSetWithOptions", args, false, appErr)
 		return false, appErr
 	}
@@ -579,7 +700,7 @@ func (a *API) KVCompareAndSet(key string, oldValue, newValue []byte) (bool, *mod
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	args := []any{key, bytes.Clone(oldValue), bytes.Clone(newValue)}
-	if appErr := a.injectedAppErr("KVCompareAndSet"); appErr != nil {
+	if appErr := a.injectedAppErr("KVCompareAndSet", args); appErr != nil {
 		a.record("KVCompareAndSet", args, false, appErr)
 		return false, appErr
 	}
@@ -592,7 +713,7 @@ func (a *API) KVCompareAndDelete(key string, oldValue []byte) (bool, *model.AppE
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	args := []any{key, bytes.Clone(oldValue)}
-	if appErr := a.injectedAppErr("KVCompareAndDelete"); appErr != nil {
+	if appErr := a.injectedAppErr("KVCompareAndDelete", args); appErr != nil {
 		a.record("KVCompareAndDelete", args, false, appErr)
 		return false, appErr
 	}
@@ -608,7 +729,7 @@ func (a *API) KVCompareAndDelete(key string, oldValue []byte) (bool, *model.AppE
 func (a *API) KVDelete(key string) *model.AppError {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if appErr := a.injectedAppErr("KVDelete"); appErr != nil {
+	if appErr := a.injectedAppErr("KVDelete", []any{key}); appErr != nil {
 		a.record("KVDelete", []any{key}, appErr)
 		return appErr
 	}
@@ -620,7 +741,7 @@ func (a *API) KVDelete(key string) *model.AppError {
 func (a *API) KVDeleteAll() *model.AppError {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if appErr := a.injectedAppErr("KVDeleteAll"); appErr != nil {
+	if appErr := a.injectedAppErr("KVDeleteAll", nil); appErr != nil {
 		a.record("KVDeleteAll", nil, appErr)
 		return appErr
 	}
@@ -633,7 +754,7 @@ func (a *API) KVList(page, perPage int) ([]string, *model.AppError) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	args := []any{page, perPage}
-	if appErr := a.injectedAppErr("KVList"); appErr != nil {
+	if appErr := a.injectedAppErr("KVList", args); appErr != nil {
 		a.record("KVList", args, []string(nil), appErr)
 		return nil, appErr
 	}
@@ -664,7 +785,7 @@ func (a *API) GetUser(userID string) (*model.User, *model.AppError) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	args := []any{userID}
-	if appErr := a.injectedAppErr("GetUser"); appErr != nil {
+	if appErr := a.injectedAppErr("GetUser", args); appErr != nil {
 		a.record("GetUser", args, (*model.User)(nil), appErr)
 		return nil, appErr
 	}
@@ -682,7 +803,7 @@ func (a *API) GetUserByUsername(name string) (*model.User, *model.AppError) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	args := []any{name}
-	if appErr := a.injectedAppErr("GetUserByUsername"); appErr != nil {
+	if appErr := a.injectedAppErr("GetUserByUsername", args); appErr != nil {
 		a.record("GetUserByUsername", args, (*model.User)(nil), appErr)
 		return nil, appErr
 	}
@@ -701,7 +822,7 @@ func (a *API) GetChannel(channelID string) (*model.Channel, *model.AppError) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	args := []any{channelID}
-	if appErr := a.injectedAppErr("GetChannel"); appErr != nil {
+	if appErr := a.injectedAppErr("GetChannel", args); appErr != nil {
 		a.record("GetChannel", args, (*model.Channel)(nil), appErr)
 		return nil, appErr
 	}
@@ -719,7 +840,7 @@ func (a *API) GetChannelMember(channelID, userID string) (*model.ChannelMember, 
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	args := []any{channelID, userID}
-	if appErr := a.injectedAppErr("GetChannelMember"); appErr != nil {
+	if appErr := a.injectedAppErr("GetChannelMember", args); appErr != nil {
 		a.record("GetChannelMember", args, (*model.ChannelMember)(nil), appErr)
 		return nil, appErr
 	}
@@ -739,7 +860,7 @@ func (a *API) GetDirectChannel(userID1, userID2 string) (*model.Channel, *model.
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	args := []any{userID1, userID2}
-	if appErr := a.injectedAppErr("GetDirectChannel"); appErr != nil {
+	if appErr := a.injectedAppErr("GetDirectChannel", args); appErr != nil {
 		a.record("GetDirectChannel", args, (*model.Channel)(nil), appErr)
 		return nil, appErr
 	}
@@ -768,7 +889,7 @@ func (a *API) CreatePost(post *model.Post) (*model.Post, *model.AppError) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	args := []any{post.Clone()}
-	if appErr := a.injectedAppErr("CreatePost"); appErr != nil {
+	if appErr := a.injectedAppErr("CreatePost", args); appErr != nil {
 		a.record("CreatePost", args, (*model.Post)(nil), appErr)
 		return nil, appErr
 	}
@@ -787,7 +908,7 @@ func (a *API) CreatePost(post *model.Post) (*model.Post, *model.AppError) {
 	if p.UpdateAt == 0 {
 		p.UpdateAt = p.CreateAt
 	}
-	a.posts[p.Id] = p.Clone()
+	a.storePost(p.Clone())
 	a.record("CreatePost", args, p.Clone(), (*model.AppError)(nil))
 	return p, nil
 }
@@ -796,7 +917,7 @@ func (a *API) GetPost(postID string) (*model.Post, *model.AppError) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	args := []any{postID}
-	if appErr := a.injectedAppErr("GetPost"); appErr != nil {
+	if appErr := a.injectedAppErr("GetPost", args); appErr != nil {
 		a.record("GetPost", args, (*model.Post)(nil), appErr)
 		return nil, appErr
 	}
@@ -836,7 +957,7 @@ func (a *API) EnsureBotUser(bot *model.Bot) (string, error) {
 		argBot = bot.Clone()
 	}
 	args := []any{argBot}
-	if err := a.injectedErr("EnsureBotUser"); err != nil {
+	if err := a.injectedErr("EnsureBotUser", args); err != nil {
 		a.record("EnsureBotUser", args, "", err)
 		return "", err
 	}
@@ -850,10 +971,97 @@ func (a *API) EnsureBotUser(bot *model.Bot) (string, error) {
 		b = bot.Clone()
 		b.UserId = model.NewId()
 		a.bots[bot.Username] = b
-		a.users[b.UserId] = &model.User{Id: b.UserId, Username: b.Username, IsBot: true, BotDescription: b.Description}
+		u := model.UserFromBot(b)
+		u.IsBot, u.BotDescription = true, b.Description
+		a.users[b.UserId] = u
+	} else {
+		// As the server does, an existing bot is patched to what the plugin asks for now.
+		b.DisplayName, b.Description = bot.DisplayName, bot.Description
+		if u, ok := a.users[b.UserId]; ok {
+			u.FirstName, u.BotDescription = b.DisplayName, b.Description
+		}
 	}
 	a.record("EnsureBotUser", args, b.UserId, error(nil))
 	return b.UserId, nil
+}
+
+// SetProfileImage stores the image of an existing user (404 for an unknown one).
+func (a *API) SetProfileImage(userID string, data []byte) *model.AppError {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	args := []any{userID, bytes.Clone(data)}
+	if appErr := a.injectedAppErr("SetProfileImage", args); appErr != nil {
+		a.record("SetProfileImage", args, appErr)
+		return appErr
+	}
+	if _, ok := a.users[userID]; !ok {
+		appErr := notFound("SqlUserStore.Get", "app.user.missing", "user_id="+userID)
+		a.record("SetProfileImage", args, appErr)
+		return appErr
+	}
+	a.profileImages[userID] = bytes.Clone(data)
+	a.record("SetProfileImage", args, (*model.AppError)(nil))
+	return nil
+}
+
+func (a *API) GetTeam(teamID string) (*model.Team, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	args := []any{teamID}
+	if appErr := a.injectedAppErr("GetTeam", args); appErr != nil {
+		a.record("GetTeam", args, (*model.Team)(nil), appErr)
+		return nil, appErr
+	}
+	t, ok := a.teams[teamID]
+	if !ok {
+		appErr := notFound("SqlTeamStore.Get", "app.team.get.find.app_error", "team_id="+teamID)
+		a.record("GetTeam", args, (*model.Team)(nil), appErr)
+		return nil, appErr
+	}
+	a.record("GetTeam", args, cloneJSON(t), (*model.AppError)(nil))
+	return cloneJSON(t), nil
+}
+
+// GetBundlePath returns the path set with SetBundlePath. A plugin environment gives each plugin
+// its own path through ForBundle, as the server's per-plugin API does.
+func (a *API) GetBundlePath() (string, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.getBundlePath(a.bundlePath)
+}
+
+func (a *API) getBundlePath(path string) (string, error) {
+	if err := a.injectedErr("GetBundlePath", nil); err != nil {
+		a.record("GetBundlePath", nil, "", err)
+		return "", err
+	}
+	a.record("GetBundlePath", nil, path, error(nil))
+	return path, nil
+}
+
+// SetBundlePath sets what GetBundlePath returns (when not called through ForBundle).
+func (a *API) SetBundlePath(path string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.bundlePath = path
+}
+
+// ForBundle returns a view of the fake for one installed plugin: the same fake (state, calls,
+// injected errors), except that GetBundlePath answers bundlePath. Several plugin environments
+// sharing one fake (servers of a cluster) each pass their own view to plugin.NewEnvironment.
+func (a *API) ForBundle(bundlePath string) plugin.API {
+	return &bundleView{API: a, path: bundlePath}
+}
+
+type bundleView struct {
+	*API
+	path string
+}
+
+func (v *bundleView) GetBundlePath() (string, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.getBundlePath(v.path)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -877,7 +1085,7 @@ func (a *API) GetPluginConfig() map[string]any {
 func (a *API) LoadPluginConfiguration(dest any) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if err := a.injectedErr("LoadPluginConfiguration"); err != nil {
+	if err := a.injectedErr("LoadPluginConfiguration", nil); err != nil {
 		a.record("LoadPluginConfiguration", nil, err)
 		return err
 	}
@@ -904,7 +1112,7 @@ func (a *API) PublishPluginClusterEvent(ev model.PluginClusterEvent, opts model.
 	defer a.mu.Unlock()
 	evCopy := model.PluginClusterEvent{Id: ev.Id, Data: bytes.Clone(ev.Data)}
 	args := []any{evCopy, opts}
-	if err := a.injectedErr("PublishPluginClusterEvent"); err != nil {
+	if err := a.injectedErr("PublishPluginClusterEvent", args); err != nil {
 		a.record("PublishPluginClusterEvent", args, err)
 		return err
 	}
@@ -925,7 +1133,7 @@ func (a *API) RegisterCommand(command *model.Command) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	args := []any{command}
-	if err := a.injectedErr("RegisterCommand"); err != nil {
+	if err := a.injectedErr("RegisterCommand", args); err != nil {
 		a.record("RegisterCommand", args, err)
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 
 func TestCatchAllRecordsUnexpectedCalls(t *testing.T) {
 	api := New()
-	team, appErr := api.GetTeam("t1")
+	team, appErr := api.GetTeamByName("t1")
 	assert.Nil(t, team)
 	require.NotNil(t, appErr)
 	assert.Equal(t, 501, appErr.StatusCode)
@@ -24,7 +24,7 @@ func TestCatchAllRecordsUnexpectedCalls(t *testing.T) {
 	for _, c := range api.Unexpected() {
 		methods = append(methods, c.Method)
 	}
-	assert.Equal(t, []string{"GetTeam", "UnregisterCommand", "DeleteEphemeralPost"}, methods)
+	assert.Equal(t, []string{"GetTeamByName", "UnregisterCommand", "DeleteEphemeralPost"}, methods)
 	assert.Equal(t, []any{"t1"}, api.Unexpected()[0].Args)
 }
 
@@ -95,4 +95,93 @@ func TestInjectedErrors(t *testing.T) {
 	assert.Equal(t, "app.user.missing", appErr.Id)
 	assert.Equal(t, 404, appErr.StatusCode)
 	assert.Equal(t, 4, len(api.Calls("GetUser")))
+}
+
+func TestInjectErrorFuncAndAfter(t *testing.T) {
+	api := New()
+	api.InjectErrorAfter("KVSet", 2, errors.New("down"))
+	require.Nil(t, api.KVSet("a", []byte("1")))
+	require.Nil(t, api.KVSet("b", []byte("1")))
+	appErr := api.KVSet("c", []byte("1"))
+	require.NotNil(t, appErr)
+	assert.Equal(t, "down", appErr.Message)
+	_, exists := api.KVValue("c")
+	assert.False(t, exists, "a failed call does no work")
+	api.ClearError("KVSet")
+	require.Nil(t, api.KVSet("c", []byte("1")))
+
+	api.InjectErrorFunc("KVGet", func(args []any) error {
+		if args[0] == "b" {
+			return errors.New("only b")
+		}
+		return nil
+	})
+	_, appErr = api.KVGet("a")
+	assert.Nil(t, appErr)
+	_, appErr = api.KVGet("b")
+	require.NotNil(t, appErr)
+	api.InjectError("KVGet", nil) // nil clears
+	_, appErr = api.KVGet("b")
+	assert.Nil(t, appErr)
+	assert.Equal(t, map[string][]byte{"a": []byte("1"), "b": []byte("1"), "c": []byte("1")}, api.KVSnapshot())
+}
+
+func TestTeamsImagesBundleAndBots(t *testing.T) {
+	api := New()
+	api.SeedTeam(&model.Team{Id: "t1", Name: "acme"})
+	team, appErr := api.GetTeam("t1")
+	require.Nil(t, appErr)
+	assert.Equal(t, "acme", team.Name)
+	_, appErr = api.GetTeam("t2")
+	require.NotNil(t, appErr)
+	assert.Equal(t, 404, appErr.StatusCode)
+
+	id, err := api.EnsureBotUser(&model.Bot{Username: "b", DisplayName: "One"})
+	require.NoError(t, err)
+	again, err := api.EnsureBotUser(&model.Bot{Username: "b", DisplayName: "Two"})
+	require.NoError(t, err)
+	assert.Equal(t, id, again, "same username, same bot")
+	assert.Equal(t, "Two", api.Bot("b").DisplayName, "an existing bot is patched")
+	assert.Equal(t, "Two", api.User(id).FirstName)
+	assert.True(t, api.User(id).IsBot)
+
+	require.Nil(t, api.SetProfileImage(id, []byte{1, 2}))
+	img, ok := api.ProfileImage(id)
+	assert.True(t, ok)
+	assert.Equal(t, []byte{1, 2}, img)
+	require.NotNil(t, api.SetProfileImage("nobody", []byte{1}))
+
+	api.SetBundlePath("/default")
+	p, err := api.GetBundlePath()
+	require.NoError(t, err)
+	assert.Equal(t, "/default", p)
+	view := api.ForBundle("/plugins/x")
+	p, err = view.GetBundlePath()
+	require.NoError(t, err)
+	assert.Equal(t, "/plugins/x", p)
+	_, appErr = view.GetTeam("t1")
+	assert.Nil(t, appErr, "the view shares the fake's state")
+	assert.Equal(t, 2, len(api.Calls("GetBundlePath")))
+	assert.Empty(t, api.Unexpected())
+
+	api.SeedUser(&model.User{Id: "u1"})
+	api.SeedUser(&model.User{Id: "u2"})
+	assert.Nil(t, api.DirectChannel("u1", "u2"))
+	dm, appErr := api.GetDirectChannel("u1", "u2")
+	require.Nil(t, appErr)
+	assert.Equal(t, dm.Id, api.DirectChannel("u2", "u1").Id)
+	_, appErr = api.CreatePost(&model.Post{ChannelId: dm.Id, Message: "1"})
+	require.Nil(t, appErr)
+	api.SeedPost(&model.Post{Id: "p2", ChannelId: dm.Id, Message: "2"})
+	var msgs []string
+	for _, p := range api.Posts(dm.Id) {
+		msgs = append(msgs, p.Message)
+	}
+	assert.Equal(t, []string{"1", "2"}, msgs)
+
+	api.SeedChannelMember(&model.ChannelMember{ChannelId: "c", UserId: "u1"})
+	api.RemoveChannelMember("c", "u1")
+	_, appErr = api.GetChannelMember("c", "u1")
+	require.NotNil(t, appErr)
+	assert.Equal(t, 404, appErr.StatusCode)
 }

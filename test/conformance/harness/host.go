@@ -1,4 +1,4 @@
-// Package harness starts the conformance plugin with Mattermost's own plugin host code
+// Package harness starts a plugin (the conformance plugin, or any plugin directory) with Mattermost's own plugin host code
 // (plugin.NewEnvironment, as the server does) against the fake API of package fakeapi, and
 // gives the tests helpers to drive it: hooks, ServeHTTP requests shaped as the server shapes
 // them, the /api/{Method} route, process inspection and a JSON comparator.
@@ -34,25 +34,36 @@ var (
 	ShutdownTimeout = 30 * time.Second
 )
 
-// Host is one plugin environment with the conformance plugin installed.
+// Host is one plugin environment (one server) with one plugin installed: the conformance
+// plugin or any other. Several hosts may share one fake API, as the servers of a cluster share
+// one database.
 type Host struct {
 	T         testing.TB
 	API       *fakeapi.API
 	Env       *plugin.Environment
+	ID        string // the plugin's id, from the source's plugin.json
 	PluginDir string // the environment's plugin directory (<tmp>/plugins)
 	Logs      *mlog.Buffer
 	logger    *mlog.Logger
 }
 
+// BundlePath is where the plugin is installed (what GetBundlePath answers the plugin).
+func (h *Host) BundlePath() string {
+	return filepath.Join(h.PluginDir, h.ID)
+}
+
 // New installs the plugin from source into a fresh temporary plugin directory and creates the
-// environment, without activating the plugin. Cleanup (t.Cleanup) shuts the environment down,
-// fails the test if the plugin made API calls the fake does not implement, and prints the host
-// log when the test failed.
+// environment, without activating the plugin. The plugin is installed under the id of
+// source/plugin.json. Cleanup (t.Cleanup) shuts the environment down, fails the test if the
+// plugin made API calls the fake does not implement, and prints the host log when the test
+// failed.
 func New(t testing.TB, source string, api *fakeapi.API) *Host {
 	t.Helper()
-	if err := CheckPluginSource(source); err != nil {
+	manifest, err := CheckPluginDir(source)
+	if err != nil {
 		t.Fatal(err)
 	}
+	id := manifest.Id
 	root := t.TempDir()
 	pluginDir := filepath.Join(root, "plugins")
 	webappDir := filepath.Join(root, "client", "plugins")
@@ -61,7 +72,7 @@ func New(t testing.TB, source string, api *fakeapi.API) *Host {
 			t.Fatal(err)
 		}
 	}
-	if err := copyTree(source, filepath.Join(pluginDir, PluginID)); err != nil {
+	if err := copyTree(source, filepath.Join(pluginDir, id)); err != nil {
 		t.Fatalf("installing the plugin: %v", err)
 	}
 
@@ -74,12 +85,12 @@ func New(t testing.TB, source string, api *fakeapi.API) *Host {
 		t.Fatal(err)
 	}
 
-	newAPIImpl := func(*model.Manifest) plugin.API { return api }
+	newAPIImpl := func(m *model.Manifest) plugin.API { return api.ForBundle(filepath.Join(pluginDir, m.Id)) }
 	env, err := plugin.NewEnvironment(newAPIImpl, nil, pluginDir, webappDir, logger, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &Host{T: t, API: api, Env: env, PluginDir: pluginDir, Logs: logs, logger: logger}
+	h := &Host{T: t, API: api, Env: env, ID: id, PluginDir: pluginDir, Logs: logs, logger: logger}
 	t.Cleanup(h.cleanup)
 	return h
 }
@@ -107,7 +118,7 @@ func (h *Host) cleanup() {
 		t.Errorf("environment shutdown did not finish within %s", ShutdownTimeout)
 	}
 	for _, c := range h.API.Unexpected() {
-		t.Errorf("the plugin called %s, which the conformance contract does not use (args %v)", c.Method, c.Args)
+		t.Errorf("the plugin called %s, which the fake API does not implement (args %v)", c.Method, c.Args)
 	}
 	_ = h.logger.Flush()
 	if t.Failed() || os.Getenv("CONFORMANCE_VERBOSE") != "" {
@@ -121,7 +132,7 @@ func (h *Host) Activate() error {
 	var err error
 	if !Within(ActivateTimeout, func() {
 		var activated bool
-		_, activated, err = h.Env.Activate(PluginID)
+		_, activated, err = h.Env.Activate(h.ID)
 		if err == nil && !activated {
 			err = errors.New("Activate reported the plugin as not activated")
 		}
@@ -134,7 +145,7 @@ func (h *Host) Activate() error {
 // Hooks returns the hooks of the active plugin (failing the test if it is not active).
 func (h *Host) Hooks() plugin.Hooks {
 	h.T.Helper()
-	hooks, err := h.Env.HooksForPlugin(PluginID)
+	hooks, err := h.Env.HooksForPlugin(h.ID)
 	if err != nil {
 		h.T.Fatal(err)
 	}
@@ -145,11 +156,33 @@ func (h *Host) Hooks() plugin.Hooks {
 // transport failures and return exactly what the plugin sent.
 func (h *Host) HooksRPC() plugin.HooksWithRPCErr {
 	h.T.Helper()
-	hooks, err := h.Env.HooksForPluginWithRPCErr(PluginID)
+	hooks, err := h.Env.HooksForPluginWithRPCErr(h.ID)
 	if err != nil {
 		h.T.Fatal(err)
 	}
 	return hooks
+}
+
+// ConfigurationChanged tells the plugin its configuration changed, as the server's config
+// listener does (RunMultiPluginHook over OnConfigurationChange), and returns the hook's error.
+// Change the configuration first (fakeapi.API.SetPluginConfig or SetConfig).
+func (h *Host) ConfigurationChanged() error {
+	h.T.Helper()
+	var err error
+	ran := false
+	h.Do("OnConfigurationChange", func() {
+		h.Env.RunMultiPluginHook(func(hooks plugin.Hooks, m *model.Manifest) bool {
+			if m.Id == h.ID {
+				ran = true
+				err = hooks.OnConfigurationChange()
+			}
+			return true
+		}, plugin.OnConfigurationChangeID)
+	})
+	if !ran {
+		return fmt.Errorf("plugin %s is not active or does not implement OnConfigurationChange", h.ID)
+	}
+	return err
 }
 
 // Within runs fn and reports whether it returned within d. On timeout fn keeps running in
@@ -208,21 +241,36 @@ type Response struct {
 // handler does, bounded by CallTimeout.
 func (h *Host) ServeHTTP(req Request) Response {
 	h.T.Helper()
+	resp, err := h.TryServeHTTP(req)
+	if err != nil {
+		h.T.Fatal(err)
+	}
+	return resp
+}
+
+// TryServeHTTP is ServeHTTP returning its failures (plugin not active, timeout) instead of
+// failing the test, so that it may run on goroutines other than the test's.
+func (h *Host) TryServeHTTP(req Request) (Response, error) {
 	method := req.Method
 	if method == "" {
 		method = http.MethodGet
 	}
-	r := httptest.NewRequest(method, "/plugins/"+PluginID+req.Path, bytes.NewReader(req.Body))
+	r := httptest.NewRequest(method, "/plugins/"+h.ID+req.Path, bytes.NewReader(req.Body))
 	for k, vs := range req.Header {
 		for _, v := range vs {
 			r.Header.Add(k, v)
 		}
 	}
 	w := httptest.NewRecorder()
-	hooks := h.Hooks()
+	hooks, err := h.Env.HooksForPlugin(h.ID)
+	if err != nil {
+		return Response{}, err
+	}
 	var c *plugin.Context
-	h.Do("ServeHTTP "+method+" "+req.Path, func() { c = ServePluginRequest(hooks, w, r, req.UserID) })
-	return Response{ResponseRecorder: w, Context: c}
+	if !Within(CallTimeout, func() { c = ServePluginRequestFor(hooks, h.ID, w, r, req.UserID) }) {
+		return Response{}, fmt.Errorf("ServeHTTP %s %s did not return within %s", method, req.Path, CallTimeout)
+	}
+	return Response{ResponseRecorder: w, Context: c}, nil
 }
 
 // ServePluginRequest does what the server's plugin request handler does before it calls the
@@ -230,6 +278,11 @@ func (h *Host) ServeHTTP(req Request) Response {
 // re-encodes the query without access_token, strips /plugins/<id> from r.URL.Path (RequestURI
 // keeps the full path), and sets Mattermost-User-Id for an authenticated user.
 func ServePluginRequest(hooks plugin.Hooks, w http.ResponseWriter, r *http.Request, userID string) *plugin.Context {
+	return ServePluginRequestFor(hooks, PluginID, w, r, userID)
+}
+
+// ServePluginRequestFor is ServePluginRequest for the plugin with id pluginID.
+func ServePluginRequestFor(hooks plugin.Hooks, pluginID string, w http.ResponseWriter, r *http.Request, userID string) *plugin.Context {
 	ip, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		ip = r.RemoteAddr
@@ -247,7 +300,7 @@ func ServePluginRequest(hooks plugin.Hooks, w http.ResponseWriter, r *http.Reque
 	q := r.URL.Query()
 	q.Del("access_token")
 	r.URL.RawQuery = q.Encode()
-	r.URL.Path = strings.TrimPrefix(r.URL.Path, "/plugins/"+PluginID)
+	r.URL.Path = strings.TrimPrefix(r.URL.Path, "/plugins/"+pluginID)
 	if userID != "" {
 		r.Header.Set("Mattermost-User-Id", userID)
 		c.SessionId = "session-" + userID

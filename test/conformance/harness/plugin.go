@@ -14,7 +14,8 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 )
 
-// PluginID is the id the conformance plugin is installed under.
+// PluginID is the id the conformance plugin is installed under. Host works with any plugin:
+// it installs the plugin under the id of the source's plugin.json (Host.ID).
 const PluginID = "com.example.conformance"
 
 // PluginDirEnv names the environment variable selecting the plugin under test: a directory
@@ -58,29 +59,89 @@ func BuildRefPlugin(pkgDir, outDir string) error {
 // CheckPluginSource verifies that dir holds a plugin.json for PluginID naming an existing
 // executable for this platform.
 func CheckPluginSource(dir string) error {
-	b, err := os.ReadFile(filepath.Join(dir, "plugin.json"))
+	m, err := CheckPluginDir(dir)
 	if err != nil {
-		return fmt.Errorf("plugin source %s: %w", dir, err)
-	}
-	var m model.Manifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		return fmt.Errorf("plugin source %s: plugin.json: %w", dir, err)
+		return err
 	}
 	if m.Id != PluginID {
 		return fmt.Errorf("plugin source %s: plugin.json id is %q, want %q", dir, m.Id, PluginID)
 	}
+	return nil
+}
+
+// ReadManifest reads dir/plugin.json.
+func ReadManifest(dir string) (*model.Manifest, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "plugin.json"))
+	if err != nil {
+		return nil, fmt.Errorf("plugin source %s: %w", dir, err)
+	}
+	var m model.Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("plugin source %s: plugin.json: %w", dir, err)
+	}
+	if m.Id == "" {
+		return nil, fmt.Errorf("plugin source %s: plugin.json has no id", dir)
+	}
+	return &m, nil
+}
+
+// CheckPluginDir verifies that dir holds a plugin.json (any plugin id) naming an existing
+// executable for this platform (and the webapp bundle, if it names one), and returns the
+// manifest.
+func CheckPluginDir(dir string) (*model.Manifest, error) {
+	m, err := ReadManifest(dir)
+	if err != nil {
+		return nil, err
+	}
 	exe := m.GetExecutableForRuntime(runtime.GOOS, runtime.GOARCH)
 	if exe == "" {
-		return fmt.Errorf("plugin source %s: plugin.json has no server executable for %s", dir, RuntimeKey)
+		return nil, fmt.Errorf("plugin source %s: plugin.json has no server executable for %s", dir, RuntimeKey)
 	}
 	st, err := os.Stat(filepath.Join(dir, filepath.Clean(exe)))
 	if err != nil {
-		return fmt.Errorf("plugin source %s: executable: %w", dir, err)
+		return nil, fmt.Errorf("plugin source %s: executable: %w", dir, err)
 	}
 	if st.Mode()&0o111 == 0 {
-		return fmt.Errorf("plugin source %s: %s is not executable", dir, exe)
+		return nil, fmt.Errorf("plugin source %s: %s is not executable", dir, exe)
 	}
-	return nil
+	if m.Webapp != nil && m.Webapp.BundlePath != "" {
+		if _, err := os.Stat(filepath.Join(dir, filepath.Clean(m.Webapp.BundlePath))); err != nil {
+			return nil, fmt.Errorf("plugin source %s: webapp bundle: %w", dir, err)
+		}
+	}
+	return m, nil
+}
+
+// LayoutPluginDir lays out, in dst (created if needed), the plugin directory a built plugin
+// bundle holds, from a plugin repository root: plugin.json, server/dist/, assets/ and, when it
+// exists, webapp/dist/. It checks the result with CheckPluginDir.
+func LayoutPluginDir(repoRoot, dst string) (*model.Manifest, error) {
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return nil, err
+	}
+	if err := copyFile(filepath.Join(repoRoot, "plugin.json"), filepath.Join(dst, "plugin.json"), 0o644); err != nil {
+		return nil, fmt.Errorf("plugin.json: %w", err)
+	}
+	for _, d := range []struct {
+		path     string
+		optional bool
+	}{{"server/dist", false}, {"assets", true}, {"webapp/dist", true}} {
+		src := filepath.Join(repoRoot, filepath.FromSlash(d.path))
+		if _, err := os.Stat(src); err != nil {
+			if d.optional && errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			return nil, fmt.Errorf("%s: %w (build the plugin first)", d.path, err)
+		}
+		target := filepath.Join(dst, filepath.FromSlash(d.path))
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return nil, err
+		}
+		if err := copyTree(src, target); err != nil {
+			return nil, fmt.Errorf("%s: %w", d.path, err)
+		}
+	}
+	return CheckPluginDir(dst)
 }
 
 // copyTree copies the directory tree src to dst (which must not exist), keeping file modes

@@ -122,77 +122,118 @@ const interfaceModels: Record<string, TypeExpr> = {
     '*plugin.ErrorString': {struct: 'PluginErrorString'},
 };
 
+type Conv = (value: unknown) => unknown;
+
+const identity: Conv = (v) => v;
+
+/** One converter per struct, compiled once: every post goes through it, so no table walking per call. */
+const structConvs = new Map<string, Conv>();
+
+function compileFrom(expr: TypeExpr): Conv {
+    if (typeof expr === 'string') {
+        switch (expr) {
+            case 'interface':
+                return unwrapInterface;
+            case 'rawjson':
+                return (v) => {
+                    if (!(v instanceof Uint8Array)) {
+                        return v;
+                    }
+                    try {
+                        return JSON.parse(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8')) as unknown;
+                    } catch {
+                        return null;
+                    }
+                };
+            case 'bytes':
+                // Go's JSON for []byte
+                return (v) => (v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') : v);
+            default:
+                return identity;
+        }
+    }
+    if ('ptr' in expr) {
+        return compileFrom(expr.ptr);
+    }
+    if ('slice' in expr || 'array' in expr) {
+        const elem = compileFrom('slice' in expr ? expr.slice : expr.array);
+        return elem === identity
+            ? identity
+            : (v) => (Array.isArray(v) ? v.map((x) => (x === undefined || x === null ? x : elem(x))) : v);
+    }
+    if ('map' in expr) {
+        const elem = compileFrom(expr.map[1]);
+        return (v) => {
+            const o: Obj = {};
+            if (v instanceof Map) {
+                for (const [k, x] of v) {
+                    setKey(o, String(k), x === undefined || x === null ? x : elem(x));
+                }
+            } else if (isObj(v)) {
+                for (const k of Object.keys(v)) {
+                    const x = v[k];
+                    setKey(o, k, x === undefined || x === null ? x : elem(x));
+                }
+            }
+            return o;
+        };
+    }
+    if ('marshaler' in expr) {
+        return (v) => (v instanceof GoMarshaled ? v.toString() : v);
+    }
+    return structConv(expr.struct);
+}
+
+function structConv(name: string): Conv {
+    let conv = structConvs.get(name);
+    if (conv) {
+        return conv;
+    }
+    const rows = models[name as ModelName];
+    if (!rows) {
+        return unwrapInterface;
+    }
+    // Placeholder first: recursive models (CommandResponse.ExtraResponses) refer to themselves.
+    let compiled: Conv = unwrapInterface;
+    structConvs.set(name, (v) => compiled(v));
+    const fields = rows
+        .filter((r) => r.json !== '-')
+        .map((r) => ({
+            go: r.go,
+            json: r.json,
+            embedded: r.embedded === true,
+            conv: compileFrom(r.type),
+            zero: !r.omitEmpty && !r.nullable ? zeroOf(r.type) : undefined,
+        }));
+    compiled = (value) => {
+        if (!isObj(value)) {
+            return unwrapInterface(value);
+        }
+        const out: Obj = {};
+        for (const f of fields) {
+            const v = value[f.go];
+            if (f.embedded) {
+                Object.assign(out, f.conv(v ?? {}));
+            } else if (v === undefined || v === null) {
+                if (f.zero !== undefined) {
+                    out[f.json] = f.zero;
+                }
+            } else {
+                out[f.json] = f.conv(v);
+            }
+        }
+        return out;
+    };
+    structConvs.set(name, compiled);
+    return compiled;
+}
+
 /** Gob-decoded value (Go field names) → JSON shape (@mattermost/types names). */
 export function fromGo(expr: TypeExpr, value: unknown): unknown {
     if (value === undefined || value === null) {
         return value;
     }
-    if (typeof expr === 'string') {
-        if (expr === 'interface') {
-            return unwrapInterface(value);
-        }
-        if (expr === 'rawjson' && value instanceof Uint8Array) {
-            try {
-                return JSON.parse(Buffer.from(value).toString('utf8')) as unknown;
-            } catch {
-                return null;
-            }
-        }
-        if (expr === 'bytes' && value instanceof Uint8Array) {
-            return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64'); // Go's JSON for []byte
-        }
-        return value;
-    }
-    if ('ptr' in expr) {
-        return fromGo(expr.ptr, value);
-    }
-    if ('slice' in expr || 'array' in expr) {
-        const elem = 'slice' in expr ? expr.slice : expr.array;
-        return Array.isArray(value) ? value.map((v) => fromGo(elem, v)) : value;
-    }
-    if ('map' in expr) {
-        const o: Obj = {};
-        const elem = expr.map[1];
-        if (value instanceof Map) {
-            for (const [k, v] of value) {
-                setKey(o, String(k), fromGo(elem, v));
-            }
-        } else if (isObj(value)) {
-            for (const k of Object.keys(value)) {
-                setKey(o, k, fromGo(elem, value[k]));
-            }
-        }
-        return o;
-    }
-    if ('marshaler' in expr) {
-        return value instanceof GoMarshaled ? value.toString() : value;
-    }
-    const rows = models[expr.struct as ModelName];
-    if (!rows || !isObj(value)) {
-        return unwrapInterface(value);
-    }
-    const out: Obj = {};
-    for (const row of rows) {
-        if (row.json === '-') {
-            continue;
-        }
-        const v = value[row.go];
-        if (row.embedded) {
-            Object.assign(out, fromGo(row.type, v ?? {}));
-            continue;
-        }
-        if (v === undefined) {
-            if (!row.omitEmpty && !row.nullable) {
-                const zero = zeroOf(row.type);
-                if (zero !== undefined) {
-                    out[row.json] = zero;
-                }
-            }
-            continue;
-        }
-        out[row.json] = fromGo(row.type, v);
-    }
-    return out;
+    return typeof expr === 'object' && 'struct' in expr ? structConv(expr.struct)(value) : compileFrom(expr)(value);
 }
 
 /** JSON shape (@mattermost/types names) → a value the gob encoder takes for the Go type. */

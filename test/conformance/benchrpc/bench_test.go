@@ -73,73 +73,101 @@ func realisticPost(i int) *model.Post {
 	}
 }
 
-func measure(b *testing.B, source string) result {
+// subject is one plugin under the benchmark, started by the host code and warmed up.
+type subject struct {
+	h     *harness.Host
+	hooks plugin.HooksWithRPCErr
+	posts []*model.Post
+	ctx   *plugin.Context
+}
+
+func start(b *testing.B, source string) *subject {
 	api := fakeapi.New()
 	if appErr := api.KVSet("bench:1k", []byte(strings.Repeat("k", 1024))); appErr != nil {
 		b.Fatal(appErr)
 	}
 	h := harness.Start(b, source, api)
-	hooks := h.HooksRPC()
-	ctx := &plugin.Context{RequestId: model.NewId(), SessionId: model.NewId()}
-
-	// (a) MessageHasBeenPosted round trip
-	posts := make([]*model.Post, 64)
-	for i := range posts {
-		posts[i] = realisticPost(i)
+	s := &subject{h: h, hooks: h.HooksRPC(), ctx: &plugin.Context{RequestId: model.NewId(), SessionId: model.NewId()}}
+	for i := 0; i < 64; i++ {
+		s.posts = append(s.posts, realisticPost(i))
 	}
-	for i := 0; i < 300; i++ { // warm up: JIT, type definitions on the stream
-		_ = hooks.MessageHasBeenPostedWithRPCErr(ctx, posts[i%len(posts)])
+	for i := 0; i < 300; i++ { // warm up: JIT, type definitions on the streams
+		s.hook(b, i)
 	}
-	hook := make([]float64, 0, hookRounds)
-	for i := 0; i < hookRounds; i++ {
-		t0 := time.Now()
-		if err := hooks.MessageHasBeenPostedWithRPCErr(ctx, posts[i%len(posts)]); err != nil {
-			b.Fatal(err)
-		}
-		hook = append(hook, float64(time.Since(t0).Nanoseconds())/1e3)
-	}
-
-	// (b) KVGet of 1 KiB from inside a hook: (T(n) - T(0)) / n, each the median of several runs
-	cmd := func(n int) float64 {
-		t0 := time.Now()
-		resp, appErr, err := hooks.ExecuteCommandWithRPCErr(ctx, &model.CommandArgs{Command: fmt.Sprintf("/conformance kvget bench:1k %d", n)})
-		if err != nil || appErr != nil {
-			b.Fatalf("kvget: %v %v", err, appErr)
-		}
-		if n > 0 && resp.Text != "1024" {
-			b.Fatalf("kvget returned %q", resp.Text)
-		}
-		return float64(time.Since(t0).Nanoseconds()) / 1e3
-	}
-	cmd(apiPerHook) // warm up
-	var withCalls, empty []float64
-	for i := 0; i < apiRounds; i++ {
-		withCalls = append(withCalls, cmd(apiPerHook))
-		empty = append(empty, cmd(0))
-	}
-	apiUs := (median(withCalls) - median(empty)) / apiPerHook
-
-	// (c) a 1 MiB ServeHTTP response
-	get := func() float64 {
-		r := httptest.NewRequest("GET", "/plugins/"+harness.PluginID+"/bytes?n="+strconv.Itoa(httpBytes), nil)
-		w := httptest.NewRecorder()
-		t0 := time.Now()
-		harness.ServePluginRequest(h.Hooks(), w, r, "")
-		d := float64(time.Since(t0).Nanoseconds()) / 1e6
-		if w.Code != 200 || w.Body.Len() != httpBytes {
-			b.Fatalf("GET /bytes: status %d, %d bytes", w.Code, w.Body.Len())
-		}
-		return d
-	}
+	s.kvget(b, apiPerHook)
 	for i := 0; i < 5; i++ {
-		get()
+		s.get(b)
 	}
-	var httpMs []float64
-	for i := 0; i < httpRounds; i++ {
-		httpMs = append(httpMs, get())
-	}
+	return s
+}
 
-	return result{hookUs: median(hook), apiUs: apiUs, httpMs: median(httpMs), startMs: startTime(b, source)}
+// hook is (a): one MessageHasBeenPosted round trip, in µs.
+func (s *subject) hook(b *testing.B, i int) float64 {
+	t0 := time.Now()
+	if err := s.hooks.MessageHasBeenPostedWithRPCErr(s.ctx, s.posts[i%len(s.posts)]); err != nil {
+		b.Fatal(err)
+	}
+	return float64(time.Since(t0).Nanoseconds()) / 1e3
+}
+
+// kvget runs n KVGet calls of 1 KiB inside one ExecuteCommand hook; the time in µs.
+func (s *subject) kvget(b *testing.B, n int) float64 {
+	t0 := time.Now()
+	resp, appErr, err := s.hooks.ExecuteCommandWithRPCErr(s.ctx, &model.CommandArgs{Command: fmt.Sprintf("/conformance kvget bench:1k %d", n)})
+	if err != nil || appErr != nil {
+		b.Fatalf("kvget: %v %v", err, appErr)
+	}
+	if n > 0 && resp.Text != "1024" {
+		b.Fatalf("kvget returned %q", resp.Text)
+	}
+	return float64(time.Since(t0).Nanoseconds()) / 1e3
+}
+
+// get is (c): a 1 MiB ServeHTTP response, in ms.
+func (s *subject) get(b *testing.B) float64 {
+	r := httptest.NewRequest("GET", "/plugins/"+s.h.ID+"/bytes?n="+strconv.Itoa(httpBytes), nil)
+	w := httptest.NewRecorder()
+	t0 := time.Now()
+	harness.ServePluginRequestFor(s.h.Hooks(), s.h.ID, w, r, "")
+	d := float64(time.Since(t0).Nanoseconds()) / 1e6
+	if w.Code != 200 || w.Body.Len() != httpBytes {
+		b.Fatalf("GET /bytes: status %d, %d bytes", w.Code, w.Body.Len())
+	}
+	return d
+}
+
+// measureBoth alternates the two plugins call by call, so that whatever else the machine is doing at a
+// moment weighs on both sides of each ratio alike.
+func measureBoth(b *testing.B, ts, gor *subject) (result, result) {
+	var tsHook, goHook []float64
+	for i := 0; i < hookRounds; i++ {
+		tsHook = append(tsHook, ts.hook(b, i))
+		goHook = append(goHook, gor.hook(b, i))
+	}
+	var tsWith, tsEmpty, goWith, goEmpty []float64
+	for i := 0; i < apiRounds; i++ {
+		tsWith = append(tsWith, ts.kvget(b, apiPerHook))
+		goWith = append(goWith, gor.kvget(b, apiPerHook))
+		tsEmpty = append(tsEmpty, ts.kvget(b, 0))
+		goEmpty = append(goEmpty, gor.kvget(b, 0))
+	}
+	var tsHTTP, goHTTP []float64
+	for i := 0; i < httpRounds; i++ {
+		tsHTTP = append(tsHTTP, ts.get(b))
+		goHTTP = append(goHTTP, gor.get(b))
+	}
+	return result{hookUs: median(tsHook), apiUs: (median(tsWith) - median(tsEmpty)) / apiPerHook, httpMs: median(tsHTTP)},
+		result{hookUs: median(goHook), apiUs: (median(goWith) - median(goEmpty)) / apiPerHook, httpMs: median(goHTTP)}
+}
+
+// startTimes times both plugins' executables to the handshake line, alternating.
+func startTimes(b *testing.B, tsDir, goDir string) (float64, float64) {
+	var ts, gor []float64
+	for i := 0; i < startRounds; i++ {
+		ts = append(ts, startTime(b, tsDir))
+		gor = append(gor, startTime(b, goDir))
+	}
+	return median(ts), median(gor)
 }
 
 // startTime execs the plugin's executable as the host would and times it to the handshake line.
@@ -153,8 +181,7 @@ func startTime(b *testing.B, source string) float64 {
 		b.Fatal(err)
 	}
 	exe := filepath.Join(source, m.Server.Executables[runtime.GOOS+"-"+runtime.GOARCH])
-	var ms []float64
-	for i := 0; i < startRounds; i++ {
+	{
 		c := exec.Command(exe)
 		c.Env = append(os.Environ(), "MATTERMOST_PLUGIN=Securely message teams, anywhere.", "PLUGIN_PROTOCOL_VERSIONS=1")
 		out, err := c.StdoutPipe()
@@ -172,9 +199,8 @@ func startTime(b *testing.B, source string) float64 {
 		if err != nil || !strings.HasPrefix(line, "1|1|") {
 			b.Fatalf("no handshake line: %q %v", line, err)
 		}
-		ms = append(ms, d)
+		return d
 	}
-	return median(ms)
 }
 
 func BenchmarkRPC(b *testing.B) {
@@ -191,9 +217,10 @@ func BenchmarkRPC(b *testing.B) {
 		b.Fatal(err)
 	}
 
-	var ts, gor result
-	b.Run("go", func(b *testing.B) { gor = measure(b, goDir) })
-	b.Run("ts", func(b *testing.B) { ts = measure(b, tsDir) })
+	tsSubject := start(b, tsDir)
+	goSubject := start(b, goDir)
+	ts, gor := measureBoth(b, tsSubject, goSubject)
+	ts.startMs, gor.startMs = startTimes(b, tsDir, goDir)
 
 	fmt.Printf("\n%-44s %12s %12s %8s\n", "median", "TypeScript", "Go", "TS/Go")
 	row := func(name string, t, g float64, unit string) {

@@ -2,9 +2,26 @@
 // the number of words.
 //
 // A WordMatcher is built once per set of words (the caller caches it per channel). It normalises every
-// word (see normalize.ts), compiles the distinct ones into one Aho–Corasick automaton over UTF-16 code
-// units, and per post: normalises the text once (keeping a map back to the original), runs the automaton
-// once, and checks the boundary rules on candidate hits only.
+// word (see normalize.ts) and files the distinct ones in one of three places:
+// - Most words (no emoji / no-space start; an emoji / no-space end only if it is not a word character)
+//   go into a hash index (token_index.ts) keyed by their first key: the leading run of word characters
+//   (letters, digits, marks, "-", "_"), or the first character when that is not a word character
+//   ("deploy" -> "deploy", "on call" -> "on", "c++" -> "c", "@here" -> "@"). Building is normalising plus
+//   filling a hash table: no automaton.
+// - Words starting with an emoji or a no-space character (or a keycap) go into a second index keyed by
+//   that character, looked up wherever such a character is in the post.
+// - The rest (a first character shared by more than a few such words, an emoji edge that is a word
+//   character at the end only, a lone surrogate; usually none) goes into an Aho–Corasick automaton over
+//   UTF-16 code units, run only over the parts of a post near emoji / no-space characters.
+// Per post: normalise the text once (match_text.ts: a shortcut for plain text, else normalizeText; the map
+// back to the original is built only when something matched); walk it once, and at every place where a
+// word of the first index may start look up the key that begins there, verifying each word filed under it
+// in place; then the other two; the boundary rules are checked on candidate hits only. A word of the first
+// index can only be accepted at a start after a non-word character (or at the start of the text), or
+// after 1 to 3 "_" that open a run of word characters (the emphasis rule), and its first key then ends
+// where the text's run of word characters ends (or, under the emphasis rule, just before 1 to 3 closing
+// "_"): so the lookups find every hit the rules accept. (A property test checks the matcher against the
+// previous implementation, one automaton over all words.)
 //
 // Boundary rules, checked on the normalised text at the two ends of a hit:
 // - Whole words/phrases: the character just outside the hit may not be a letter, digit or combining mark
@@ -22,8 +39,10 @@
 // - Whole characters only, in every case: a hit may not start or end inside a character's cluster
 //   (before a combining mark, ZWJ, ...; after a ZWJ; halfway through a flag's regional-indicator pair),
 //   so "👨" does not fire on "👨‍💻" and "🇸🇬" does not fire on "🇺🇸🇬🇧".
-import {F_ATTACH, F_EMOJI, F_JOIN, F_NOSPACE, cpFlags, normalizeText, normalizeWord} from './normalize.js';
+import {F_ATTACH, F_EMOJI, F_JOIN, F_NOSPACE, cpFlags, normalizeWord} from './normalize.js';
+import {matchText} from './match_text.js';
 import {isRegionalIndicator} from './emoji.js';
+import {HASH_SEED, hashStep, hashUnits, KeyIndex, unitsEqual} from './token_index.js';
 
 export {normalizeWord} from './normalize.js';
 
@@ -45,7 +64,7 @@ export interface WordMatch<T> {
     length: number;
 }
 
-// ---- Aho–Corasick over UTF-16 code units ----------------------------------------------------------------
+// ---- Aho–Corasick over UTF-16 code units (for the emoji / no-space words) ---------------------------------
 //
 // Trie nodes are integers (0 = root). The root's ASCII transitions are a direct table; all others live in
 // one open-addressing hash table keyed by (node, code unit), sized to the dictionary (a matcher for a few
@@ -155,11 +174,11 @@ class Automaton {
         }
     }
 
-    /** Calls onHit(pattern, end) for every occurrence (overlaps included), by ascending end; stops when onHit returns true. */
-    scan(text: string, onHit: (pattern: number, end: number) => boolean | void): void {
+    /** Calls onHit(pattern, end) for every occurrence inside text[from, to) (overlaps included), by ascending end. */
+    scan(text: string, from: number, to: number, onHit: (pattern: number, end: number) => void): void {
         const {fail, out, dict} = this;
         let s = 0;
-        for (let i = 0; i < text.length; i++) {
+        for (let i = from; i < to; i++) {
             const c = text.charCodeAt(i);
             let t = this.step(s, c);
             while (t === EMPTY && s !== 0) {
@@ -168,7 +187,7 @@ class Automaton {
             }
             s = t === EMPTY ? 0 : t;
             for (let o = out[s] !== EMPTY ? s : dict[s]!; o !== 0; o = dict[o]!) {
-                if (onHit(out[o]!, i + 1)) return;
+                onHit(out[o]!, i + 1);
             }
         }
     }
@@ -267,16 +286,106 @@ function codeUnits(cp: number): number {
 
 // ---- the matcher ----------------------------------------------------------------------------------------
 
+const UNIT_SPACE = 0x20;
+
+/** cpFlags of the ASCII code points (filled on first use). */
+const ASCII_CLASS = new Uint8Array(0x80);
+let asciiClassReady = false;
+
+function asciiClass(): void {
+    for (let c = 0; c < 0x80; c++) ASCII_CLASS[c] = cpFlags(c);
+    asciiClassReady = true;
+}
+const F_FREE = F_NOSPACE | F_EMOJI;
+const KEYCAP = 0x20e3;
+/** Words starting with the same emoji / no-space character looked up one by one, at most (see the constructor). */
+const MAX_FIRST_BUCKET = 8;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+function isLowSurrogate(u: number): boolean {
+    return u >= 0xdc00 && u <= 0xdfff;
+}
+
+/** Whether s has half a surrogate pair on its own (such a word may match half of a pair in the text). */
+function hasLoneSurrogate(s: string): boolean {
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 0xd800 || c > 0xdfff) continue;
+        if (c <= 0xdbff && i + 1 < s.length && isLowSurrogate(s.charCodeAt(i + 1))) {
+            i++;
+            continue;
+        }
+        return true;
+    }
+    return false;
+}
+
+/** The code point at i of s, pairing surrogates as codePointAt does. */
+function cpAt(s: string, i: number): number {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        const d = s.charCodeAt(i + 1);
+        if (isLowSurrogate(d)) return ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+    }
+    return c;
+}
+
+/** The end of a word's first key: its leading run of word characters, or its first character. */
+function firstKeyEnd(word: string): number {
+    const first = cpAt(word, 0);
+    if (!(cpFlags(first) & F_JOIN)) return codeUnits(first);
+    let j = 0;
+    while (j < word.length) {
+        const cp = cpAt(word, j);
+        if (!(cpFlags(cp) & F_JOIN)) break;
+        j += codeUnits(cp);
+    }
+    return j;
+}
+
+/**
+ * normalizeWord for the common case of printable ASCII without ":" and with single inner spaces (where it
+ * is lower-casing); undefined otherwise.
+ */
+function quickKey(word: string): string | undefined {
+    const n = word.length;
+    let upper = false;
+    for (let i = 0; i < n; i++) {
+        const c = word.charCodeAt(i);
+        if (c === UNIT_SPACE) {
+            if (i === 0 || i === n - 1 || word.charCodeAt(i - 1) === UNIT_SPACE) return undefined;
+            continue;
+        }
+        if (c < 0x21 || c > 0x7e || c === 0x3a) return undefined;
+        if (c >= 0x41 && c <= 0x5a) upper = true;
+    }
+    return upper ? word.toLowerCase() : word;
+}
+
 export class WordMatcher<T> {
     private readonly patterns: Pattern[] = [];
     private readonly values: T[][] = [];
-    private readonly automaton: Automaton;
+    /** Words with ordinary edges, by first key. */
+    private readonly index: KeyIndex;
+    /** For each ASCII unit, 1 if some first key starts with it. */
+    private readonly firstAscii = new Uint8Array(0x80);
+    /** Words that start with an emoji / no-space character (or a keycap), by that first character. */
+    private readonly byFirst: KeyIndex;
+    /** A bit per (first character of those & 4095). */
+    private readonly firstFilter = new Uint32Array(128);
+    /** The rest (an emoji word edge that is a word character at the end only, a lone surrogate, or a first
+     * character shared by too many such words), with their pattern ids. */
+    private readonly automaton: Automaton | null;
+    private readonly special: number[] = [];
+    private readonly maxSpecialLength: number = 0;
+    /** Some special word has a lone surrogate: scan all of the text, not just windows. */
+    private readonly scanAll: boolean = false;
 
-    /** Builds the automaton once; entries whose word normalises to '' are ignored. */
+    /** Builds the index once; entries whose word normalises to '' are ignored. */
     constructor(entries: Iterable<MatchEntry<T>>) {
         const ids = new Map<string, number>();
         for (const {word, value} of entries) {
-            const key = normalizeWord(word);
+            const key = quickKey(word) ?? normalizeWord(word);
             if (key === '') continue;
             let id = ids.get(key);
             if (id === undefined) {
@@ -288,7 +397,49 @@ export class WordMatcher<T> {
             const vs = this.values[id]!;
             if (!vs.includes(value)) vs.push(value);
         }
-        this.automaton = new Automaton(this.patterns.map((p) => p.word));
+        if (!asciiClassReady) asciiClass();
+        this.index = new KeyIndex(this.patterns.length);
+        this.byFirst = new KeyIndex(this.patterns.length);
+        const specialIds: number[] = [];
+        const byFirstChar = new Map<string, number[]>();
+        for (let id = 0; id < this.patterns.length; id++) {
+            const p = this.patterns[id]!;
+            const lone = hasLoneSurrogate(p.word);
+            const lastJoins = (cpFlags(cpBefore(p.word, p.word.length)) & F_JOIN) !== 0;
+            if (!lone && !p.freeStart && (!p.freeEnd || !lastJoins)) {
+                this.index.add(p.word.slice(0, firstKeyEnd(p.word)), id);
+                const u = p.word.charCodeAt(0);
+                if (u < 0x80) this.firstAscii[u] = 1;
+            } else if (!lone && p.freeStart) {
+                const first = p.word.slice(0, codeUnits(cpAt(p.word, 0)));
+                const list = byFirstChar.get(first);
+                if (list) list.push(id);
+                else byFirstChar.set(first, [id]);
+            } else {
+                specialIds.push(id);
+                if (lone) this.scanAll = true;
+            }
+        }
+        // A first character shared by many words (a CJK character starting hundreds of words) would make
+        // the per-character lookup slow: those words go to the automaton instead, which is linear.
+        for (const [first, ids] of byFirstChar) {
+            if (ids.length > MAX_FIRST_BUCKET) {
+                for (const id of ids) specialIds.push(id);
+                continue;
+            }
+            const cp = cpAt(first, 0);
+            this.firstFilter[(cp >>> 5) & 127]! |= 1 << (cp & 31);
+            for (const id of ids) this.byFirst.add(first, id);
+        }
+        specialIds.sort((a, b) => a - b);
+        const specialWords: string[] = [];
+        for (const id of specialIds) {
+            const word = this.patterns[id]!.word;
+            this.special.push(id);
+            specialWords.push(word);
+            this.maxSpecialLength = Math.max(this.maxSpecialLength, word.length);
+        }
+        this.automaton = specialWords.length > 0 ? new Automaton(specialWords) : null;
     }
 
     /** The number of distinct (normalised) words. */
@@ -303,29 +454,168 @@ export class WordMatcher<T> {
      */
     match(text: string): Array<WordMatch<T>> {
         if (this.patterns.length === 0 || text.length === 0) return [];
-        const norm = normalizeText(text);
+        const norm = matchText(text);
         const found = new Map<number, number>(); // pattern -> normalised start of its first accepted hit
-        const total = this.patterns.length;
         const candidate: Candidate = {text: norm.text};
-        this.automaton.scan(norm.text, (id, end) => {
-            if (found.has(id)) return false;
-            const p = this.patterns[id]!;
-            const start = end - p.word.length;
-            if (accept(candidate, start, end, p)) {
-                found.set(id, start);
-                return found.size === total;
-            }
-            return false;
-        });
+        if (this.index.size > 0) this.scanIndex(candidate, found);
+        if (this.byFirst.size > 0) this.scanFree(candidate, found);
+        if (this.automaton) this.scanSpecial(this.automaton, candidate, found);
+        if (found.size === 0) return [];
         const result: Array<WordMatch<T>> = [];
         for (const [id, start] of found) {
             const word = this.patterns[id]!.word;
-            const index = norm.start[start]!;
-            const end = norm.end[start + word.length - 1]!;
+            const index = norm.start(start);
+            const end = norm.end(start + word.length - 1);
             result.push({word, values: this.values[id]!.slice(), index, length: end - index});
         }
         result.sort((a, b) => a.index - b.index || b.length - a.length || (a.word < b.word ? -1 : a.word > b.word ? 1 : 0));
         return result;
+    }
+
+    /** Walks the text once, looking up the first key at every place an ordinary word may start. */
+    private scanIndex(c: Candidate, found: Map<number, number>): void {
+        const text = c.text;
+        const n = text.length;
+        const ascii = ASCII_CLASS;
+        const firstAscii = this.firstAscii;
+        let prevJoin = false;
+        let i = 0;
+        while (i < n) {
+            const u0 = text.charCodeAt(i);
+            let f: number;
+            let len = 1;
+            if (u0 < 0x80) {
+                f = ascii[u0]!;
+            } else {
+                const cp = cpAt(text, i);
+                len = codeUnits(cp);
+                f = cpFlags(cp);
+            }
+            if (f & F_JOIN) {
+                // A run of word characters [i, j), after a non-word character or the start of the text.
+                let h = HASH_SEED;
+                let j = i;
+                for (;;) {
+                    h = hashStep(h, text.charCodeAt(j));
+                    j++;
+                    if (j >= n) break;
+                    const u = text.charCodeAt(j);
+                    if (u < 0x80) {
+                        if (!(ascii[u]! & F_JOIN)) break;
+                    } else if (isLowSurrogate(u)) {
+                        // the second half of a pair already judged whole (a lone one is not a word character)
+                        if (!(cpAt(text, j - 1) > 0xffff)) break;
+                    } else if (!(cpFlags(cpAt(text, j)) & F_JOIN)) {
+                        break;
+                    }
+                }
+                if (u0 >= 0x80 || firstAscii[u0] === 1) this.lookup(c, i, j, h, found);
+                if (u0 === UNDERSCORE) {
+                    // "_word_": starts after 1 to 3 opening "_".
+                    for (let l = 1; l <= 3 && i + l <= j && text.charCodeAt(i + l - 1) === UNDERSCORE; l++) this.afterUnderscores(c, i + l, j, found);
+                }
+                prevJoin = true;
+                i = j;
+                continue;
+            }
+            if (!prevJoin && (u0 < 0x80 ? firstAscii[u0] === 1 : !(f & F_FREE))) this.lookup(c, i, i + len, hashUnits(text, i, i + len), found);
+            prevJoin = false;
+            i += len;
+        }
+    }
+
+    /** Candidate starts at s = (a run of word characters [.., runEnd) that opens with "_") + 1 to 3 "_". */
+    private afterUnderscores(c: Candidate, s: number, runEnd: number, found: Map<number, number>): void {
+        const text = c.text;
+        if (s < runEnd) {
+            this.lookup(c, s, runEnd, hashUnits(text, s, runEnd), found);
+            // A word of word characters only, closed by 1 to 3 "_".
+            for (let r = 1; r <= 3 && runEnd - r > s && text.charCodeAt(runEnd - r) === UNDERSCORE; r++) {
+                this.lookup(c, s, runEnd - r, hashUnits(text, s, runEnd - r), found);
+            }
+        } else if (s < text.length) {
+            const cp = cpAt(text, s);
+            if (cp !== UNIT_SPACE && !(cpFlags(cp) & F_FREE)) this.lookup(c, s, s + codeUnits(cp), hashUnits(text, s, s + codeUnits(cp)), found);
+        }
+    }
+
+    /** Verifies every word filed under the key text[s, keyEnd) at s. */
+    private lookup(c: Candidate, s: number, keyEnd: number, h: number, found: Map<number, number>): void {
+        const text = c.text;
+        for (let id = this.index.first(text, s, keyEnd, h); id !== -1; id = this.index.nextWord(id)) {
+            if (found.has(id)) continue;
+            const p = this.patterns[id]!;
+            const e = s + p.word.length;
+            if (e > text.length) continue;
+            if (unitsEqual(text, s, p.word, keyEnd - s) && accept(c, s, e, p)) found.set(id, s);
+        }
+    }
+
+    /** Looks up the words that start with an emoji / no-space character wherever such a character is. */
+    private scanFree(c: Candidate, found: Map<number, number>): void {
+        const text = c.text;
+        const n = text.length;
+        if (!NON_ASCII.test(text)) return;
+        const filter = this.firstFilter;
+        for (let i = 0; i < n; ) {
+            const u = text.charCodeAt(i);
+            if (u < 0x80 && (i + 1 >= n || text.charCodeAt(i + 1) !== KEYCAP)) {
+                i++;
+                continue;
+            }
+            const cp = cpAt(text, i);
+            const len = codeUnits(cp);
+            if ((filter[(cp >>> 5) & 127]! & (1 << (cp & 31))) !== 0 && ((cpFlags(cp) & F_FREE) !== 0 || (i + len < n && text.charCodeAt(i + len) === KEYCAP))) {
+                for (let id = this.byFirst.first(text, i, i + len, hashUnits(text, i, i + len)); id !== -1; id = this.byFirst.nextWord(id)) {
+                    if (found.has(id)) continue;
+                    const p = this.patterns[id]!;
+                    const e = i + p.word.length;
+                    if (e <= n && unitsEqual(text, i, p.word, len) && accept(c, i, e, p)) found.set(id, i);
+                }
+            }
+            i += len;
+        }
+    }
+
+    /** Runs the automaton of emoji / no-space words over the windows of the text where they can occur. */
+    private scanSpecial(automaton: Automaton, c: Candidate, found: Map<number, number>): void {
+        const text = c.text;
+        const n = text.length;
+        const onHit = (k: number, end: number) => {
+            const id = this.special[k]!;
+            if (found.has(id)) return;
+            const p = this.patterns[id]!;
+            const start = end - p.word.length;
+            if (accept(c, start, end, p)) found.set(id, start);
+        };
+        if (this.scanAll) {
+            automaton.scan(text, 0, n, onHit);
+            return;
+        }
+        // Every such word contains an emoji or no-space character q: its hits lie in [q + |q| - M, q + M).
+        const m = this.maxSpecialLength;
+        let winFrom = -1;
+        let winTo = -1;
+        for (let i = 0; i < n; ) {
+            const u = text.charCodeAt(i);
+            if (u < 0x80) {
+                i++;
+                continue;
+            }
+            const cp = cpAt(text, i);
+            const len = codeUnits(cp);
+            if (cpFlags(cp) & F_FREE) {
+                const from = Math.max(0, i + len - m);
+                const to = Math.min(n, i + m);
+                if (from > winTo) {
+                    if (winTo > winFrom) automaton.scan(text, winFrom, winTo, onHit);
+                    winFrom = from;
+                }
+                winTo = to;
+            }
+            i += len;
+        }
+        if (winTo > winFrom) automaton.scan(text, winFrom, winTo, onHit);
     }
 }
 

@@ -1,0 +1,221 @@
+// Posts per second through the alerts path, IN-PROCESS: Notifier.onPosted (version-stamp read, cached
+// matcher, match, per-hit snooze / membership / user / sent-marker / flood checks, alert formatting, DM)
+// with an in-memory KV store and a fake Mattermost host that answers at once. The host RPC (plugin <->
+// server) is NOT included: this is the plugin's own cost per post.
+//   node scripts/bench-alerts.mjs [posts]        (npm run bench:alerts; default 20000 posts)
+// One channel, 1 000 users x 5 words. Mix: 9 posts in 10 match nobody; 1 in 10 names 1-3 users' words.
+// Last line: {"bench":"alerts","posts_per_s":…,"p99_ms":…}
+import {build} from 'esbuild';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {loadavg, tmpdir} from 'node:os';
+import path from 'node:path';
+import {fileURLToPath, pathToFileURL} from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dir = mkdtempSync(path.join(tmpdir(), 'bench-alerts-'));
+const out = path.join(dir, 'alerts.mjs');
+await build({
+    stdin: {
+        contents: [
+            "export {Notifier} from './server/alerts/notifier.ts';",
+            "export {WordStore, channelDocKey, channelStampKey} from './server/alerts/store.ts';",
+            "export {FloodControl} from './server/alerts/flood.ts';",
+            "export {Snooze} from './server/alerts/snooze.ts';",
+            "export {defaultSettings} from './server/alerts/settings.ts';",
+            "export {normalizeWord} from './server/alerts/matcher.ts';",
+        ].join('\n'),
+        resolveDir: root,
+        loader: 'ts',
+    },
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
+});
+const alerts = await import(pathToFileURL(out).href);
+rmSync(dir, {recursive: true, force: true});
+const {Notifier, WordStore, channelDocKey, channelStampKey, FloodControl, Snooze, defaultSettings, normalizeWord} = alerts;
+
+const POSTS = Number(process.argv[2] ?? 20000);
+const USERS = 1000;
+const WORDS_PER_USER = 5;
+
+// ---- an in-memory KV store (byte values, compare-and-set, expiry ignored: the run is short) ----
+const enc = new TextEncoder();
+const bytes = (v) => (typeof v === 'string' ? enc.encode(v) : v);
+const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+class MemoryKV {
+    map = new Map();
+    async get(key) {
+        return this.map.get(key) ?? null;
+    }
+    async set(key, value) {
+        this.map.set(key, bytes(value));
+    }
+    async compareAndSet(key, oldValue, value) {
+        const cur = this.map.get(key) ?? null;
+        if (oldValue === null ? cur !== null : cur === null || !same(cur, oldValue)) return false;
+        this.map.set(key, bytes(value));
+        return true;
+    }
+    async compareAndDelete(key, oldValue) {
+        const cur = this.map.get(key);
+        if (!cur || !same(cur, oldValue)) return false;
+        this.map.delete(key);
+        return true;
+    }
+    async delete(key) {
+        this.map.delete(key);
+    }
+}
+
+// ---- a fake host: fixed answers, no latency ----
+const teamId = 'team0000000000000000000000';
+const channelId = 'chan0000000000000000000000';
+const botId = 'bot00000000000000000000000';
+let dms = 0;
+const host = {
+    async getUser(id) {
+        return {id, username: `name_${id.slice(-6)}`, delete_at: 0, timezone: {useAutomaticTimezone: 'true', automaticTimezone: 'UTC', manualTimezone: ''}};
+    },
+    async getChannel(id) {
+        return {id, name: 'town-square', display_name: 'Town Square', type: 'O', team_id: teamId};
+    },
+    async getChannelMember(channel, user) {
+        return {channel_id: channel, user_id: user};
+    },
+    async getTeam(id) {
+        return {id, name: 'team'};
+    },
+    async getDirectChannel(a, b) {
+        return {id: `dm_${b}`.slice(0, 26)};
+    },
+    async createPost(post) {
+        dms++;
+        return {...post, id: `p${dms}`};
+    },
+    async logWarn() {},
+    async logError() {},
+};
+
+// ---- data ----
+let seed = 7;
+const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+const pick = (a) => a[Math.floor(rand() * a.length)];
+const syll = ['ka', 'to', 'ri', 'men', 'dar', 'sel', 'op', 'un', 'vi', 'lo', 'gra', 'ste', 'ph', 'qu', 'zen'];
+const userId = (i) => `user${String(i).padStart(22, '0')}`;
+const wordsOf = [];
+const users = {};
+for (let u = 0; u < USERS; u++) {
+    const list = [];
+    for (let k = 0; k < WORDS_PER_USER; k++) {
+        let w = '';
+        for (let s = 0; s < 2 + Math.floor(rand() * 2); s++) w += pick(syll);
+        w += (u * WORDS_PER_USER + k).toString(36);
+        if (k === 4) w = `${w} ${pick(syll)}`; // one phrase each
+        list.push(w);
+    }
+    wordsOf.push(list);
+    users[userId(u)] = list.map((word) => ({word, key: normalizeWord(word)}));
+}
+const kv = new MemoryKV();
+await kv.set(channelDocKey(channelId), JSON.stringify({version: 1, users}));
+await kv.set(channelStampKey(channelId), '1');
+
+const filler = [
+    'We will ship the new release tonight; whoever is around please watch the dashboards and ping the team if error rates go up.',
+    'Thanks! Merged, the build is green. Next: the migration script, then the docs (https://docs.example.com/guide#setup).',
+    'Can someone review PR 4211? It touches the cache layer, so a second pair of eyes would help. :+1:',
+    'Standup moved to 10:30 tomorrow. Agenda: incidents, the roadmap, hiring.',
+    'lol yes 😅 that was me, sorry — fixed in main now',
+];
+function post(i) {
+    let message = '';
+    const len = 100 + Math.floor(rand() * 600);
+    while (message.length < len) message += pick(filler) + ' ';
+    let matched = 0;
+    if (i % 10 === 0) {
+        const n = 1 + Math.floor(rand() * 3);
+        for (let k = 0; k < n; k++) {
+            const at = Math.floor(rand() * message.length);
+            const cut = message.lastIndexOf(' ', at);
+            message = `${message.slice(0, cut + 1)}${pick(wordsOf[Math.floor(rand() * USERS)])} ${message.slice(cut + 1)}`;
+            matched++;
+        }
+    }
+    return {post: {id: `post${String(i).padStart(22, '0')}`, channel_id: channelId, user_id: 'author0000000000000000000', message: JSON.parse(JSON.stringify(message)), type: '', props: {}, root_id: '', create_at: 0, update_at: 0, edit_at: 0}, matched};
+}
+
+let clock = Date.parse('2026-01-05T10:00:00Z');
+const now = () => clock;
+const settings = {...defaultSettings, alertsPerMinute: 1000};
+const store = new WordStore(kv, {now});
+const notifier = new Notifier({
+    host,
+    kv,
+    store,
+    flood: new FloodControl(kv, now),
+    snooze: new Snooze(kv, now),
+    settings: () => settings,
+    botUserId: () => botId,
+    siteURL: () => 'https://chat.example.com',
+    now,
+});
+
+// One-time table set-up (character classes, case folding, emoji names), then the first post: reading
+// the channel doc and building its matcher (cold).
+let t = performance.now();
+normalizeWord('warm up: ÄÖ 部署 :rocket: 🚀');
+const setupMs = performance.now() - t;
+const first = post(1);
+t = performance.now();
+await notifier.onPosted(first.post);
+const coldMs = performance.now() - t;
+
+for (let i = 0; i < 2000; i++) {
+    clock += 50;
+    await notifier.onPosted(post(-i - 2).post);
+}
+const prepared = [];
+for (let i = 0; i < POSTS; i++) prepared.push(post(i));
+const times = new Float64Array(POSTS);
+dms = 0;
+let expected = 0;
+const start = performance.now();
+for (let i = 0; i < POSTS; i++) {
+    clock += 50;
+    const p = prepared[i];
+    expected += p.matched;
+    t = performance.now();
+    await notifier.onPosted(p.post);
+    times[i] = performance.now() - t;
+}
+const total = performance.now() - start;
+const sent = dms;
+times.sort();
+const q = (f) => times[Math.min(POSTS - 1, Math.floor(f * POSTS))];
+const matchedPosts = prepared.filter((p) => p.matched > 0);
+const noMatch = [];
+const withMatch = [];
+// Per-kind latency (re-run a sample of each kind, fresh post ids).
+for (const [kind, list, into] of [['no match', prepared.filter((p) => p.matched === 0).slice(0, 2000), noMatch], ['match', matchedPosts.slice(0, 1000), withMatch]]) {
+    for (const p of list) {
+        clock += 50;
+        const again = {...p.post, id: `${p.post.id.slice(0, 20)}r${kind.length}`.padEnd(26, 'x')};
+        t = performance.now();
+        await notifier.onPosted(again);
+        into.push(performance.now() - t);
+    }
+    into.sort((a, b) => a - b);
+}
+const med = (a) => a[Math.floor(a.length / 2)];
+
+console.log(`node ${process.version}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log('IN-PROCESS: Notifier.onPosted with an in-memory KV and a fake host answering at once (host RPC excluded)');
+console.log(`channel: ${USERS} users x ${WORDS_PER_USER} words; ${POSTS} posts (100-700 chars), 1 in 10 naming 1-3 users' words`);
+console.log(`one-time table set-up ${setupMs.toFixed(1)} ms; first post (reads the channel doc, builds the matcher): ${coldMs.toFixed(2)} ms`);
+console.log(`alert DMs sent: ${sent} (user words placed in posts: ${expected})`);
+console.log(`throughput: ${Math.round(POSTS / (total / 1000))} posts/s; latency p50 ${q(0.5).toFixed(3)} ms, p90 ${q(0.9).toFixed(3)} ms, p99 ${q(0.99).toFixed(3)} ms, max ${times[POSTS - 1].toFixed(3)} ms`);
+console.log(`by kind: no match p50 ${med(noMatch).toFixed(3)} ms; with 1-3 alerts p50 ${med(withMatch).toFixed(3)} ms`);
+console.log(JSON.stringify({bench: 'alerts', posts_per_s: Math.round(POSTS / (total / 1000)), p99_ms: Number(q(0.99).toFixed(3)), p50_ms: Number(q(0.5).toFixed(3)), in_process: true}));

@@ -164,12 +164,13 @@ export class Notifier {
             return 0;
         }
         const {host} = this.deps;
-        const [channel, author] = await Promise.all([host.getChannel(post.channel_id), host.getUser(post.user_id)]);
+        // An author the server no longer knows must not cost the recipients their alerts.
+        const [channel, author] = await Promise.all([host.getChannel(post.channel_id), host.getUser(post.user_id).catch(() => undefined)]);
         const teamName = channel.team_id ? await host.getTeam(channel.team_id).then((t) => t.name, () => undefined) : undefined;
         let sent = 0;
         for (const hit of hits) {
             try {
-                if (await this.alertOne(post, hit, channel, teamName, author.username, edited)) {
+                if (await this.alertOne(post, hit, channel, teamName, author?.username ?? 'someone', edited)) {
                     sent++;
                 }
             } catch (err) {

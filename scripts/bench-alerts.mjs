@@ -1,10 +1,19 @@
-// Posts per second through the alerts path, IN-PROCESS: Notifier.onPosted (version-stamp read, cached
-// matcher, match, per-hit snooze / membership / user / sent-marker / flood checks, alert formatting, DM)
-// with an in-memory KV store and a fake Mattermost host that answers at once. The host RPC (plugin <->
-// server) is NOT included: this is the plugin's own cost per post.
-//   node scripts/bench-alerts.mjs [posts]        (npm run bench:alerts; default 20000 posts)
-// One channel, 1 000 users x 5 words. Mix: 9 posts in 10 match nobody; 1 in 10 names 1-3 users' words.
-// Last line: {"bench":"alerts","posts_per_s":…,"p99_ms":…}
+// npm run bench:alerts — posts per second through the alerts path, in two parts, 1 000 users x 5 words in
+// one channel; 9 posts in 10 match nobody, 1 in 10 names 1-3 users' words. Builds the product first
+// (scripts/build.mjs: plugin.json, server/dist, assets, webapp/dist).
+//   node scripts/bench-alerts.mjs [posts]        (posts: part 1 only, default 20000)
+//
+// Part 1, IN-PROCESS: Notifier.onPosted (version-stamp read, cached matcher, match, per-hit snooze /
+// membership / user / sent-marker / flood checks, alert formatting, DM) with an in-memory KV store and a
+// fake Mattermost host that answers at once. The host RPC (plugin <-> server) is NOT included: this is
+// the plugin's own cost per post. Its JSON line carries "in_process": true.
+//
+// Part 2, HOST PATH: test/conformance/benchalerts — the built plugin under Mattermost's plugin host code
+// with the in-memory fake API; words set through the plugin's HTTP API, 3 000 posts through
+// MessageHasBeenPosted from 4 goroutines, the alert DM count checked ($BENCH_ALERTS_POSTS /
+// $BENCH_ALERTS_WORKERS change them).
+// Last line (part 2): {"bench":"alerts","posts_per_s":…,"p99_ms":…,"p50_ms":…,"dms":…,"path":"host"}
+import {spawnSync} from 'node:child_process';
 import {build} from 'esbuild';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {loadavg, tmpdir} from 'node:os';
@@ -12,6 +21,14 @@ import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const step = (cmd, args, cwd) => {
+    const res = spawnSync(cmd, args, {cwd, stdio: 'inherit'});
+    if (res.status !== 0) {
+        process.exit(res.status ?? 1);
+    }
+};
+step('node', ['scripts/build.mjs'], root);
+console.log('\n==== part 1/2: IN-PROCESS (Notifier.onPosted, no host RPC) ====');
 const dir = mkdtempSync(path.join(tmpdir(), 'bench-alerts-'));
 const out = path.join(dir, 'alerts.mjs');
 await build({
@@ -219,3 +236,23 @@ console.log(`alert DMs sent: ${sent} (user words placed in posts: ${expected})`)
 console.log(`throughput: ${Math.round(POSTS / (total / 1000))} posts/s; latency p50 ${q(0.5).toFixed(3)} ms, p90 ${q(0.9).toFixed(3)} ms, p99 ${q(0.99).toFixed(3)} ms, max ${times[POSTS - 1].toFixed(3)} ms`);
 console.log(`by kind: no match p50 ${med(noMatch).toFixed(3)} ms; with 1-3 alerts p50 ${med(withMatch).toFixed(3)} ms`);
 console.log(JSON.stringify({bench: 'alerts', posts_per_s: Math.round(POSTS / (total / 1000)), p99_ms: Number(q(0.99).toFixed(3)), p50_ms: Number(q(0.5).toFixed(3)), in_process: true}));
+
+// ---- part 2: the whole hook path under Mattermost's plugin host code (Go) ----
+console.log('\n==== part 2/2: HOST PATH (plugin host -> RPC hook -> plugin -> KV -> DM), test/conformance/benchalerts ====');
+const go = spawnSync('go', ['test', './benchalerts', '-run', '^$', '-bench', 'Alerts', '-benchtime', '1x', '-count', '1'], {
+    cwd: path.join(root, 'test/conformance'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+});
+const lines = (go.stdout ?? '').split('\n').filter((l) => l !== '');
+const isResult = (l) => l.startsWith('{') && l.includes('"bench":"alerts"') && l.includes('"path":"host"');
+for (const l of lines) {
+    if (!isResult(l)) console.log(l);
+}
+const result = lines.filter(isResult).at(-1);
+if (go.status !== 0 || !result) {
+    console.error(`bench:alerts: the host-path benchmark failed (go test exit ${go.status ?? go.signal})`);
+    process.exit(go.status || 1);
+}
+console.log(result);

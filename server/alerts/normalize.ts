@@ -179,6 +179,15 @@ export interface NormalizedText {
     end: Int32Array;
 }
 
+// One buffer per Builder for its three arrays (allocating array buffers is what costs, not their size).
+function arrays(cap: number): {units: Uint16Array; start: Int32Array; end: Int32Array} {
+    const buf = new ArrayBuffer(cap * 10);
+    return {start: new Int32Array(buf, 0, cap), end: new Int32Array(buf, cap * 4, cap), units: new Uint16Array(buf, cap * 8, cap)};
+}
+
+// Decodes code units as they are (no BOM handling); lone surrogates become U+FFFD, which text() detects.
+const utf16 = new TextDecoder('utf-16le', {ignoreBOM: true});
+
 class Builder {
     units: Uint16Array;
     start: Int32Array;
@@ -186,23 +195,19 @@ class Builder {
     len = 0;
 
     constructor(capacity: number) {
-        this.units = new Uint16Array(capacity);
-        this.start = new Int32Array(capacity);
-        this.end = new Int32Array(capacity);
+        ({units: this.units, start: this.start, end: this.end} = arrays(capacity));
     }
 
     private grow(need: number): void {
         let cap = this.units.length * 2;
         while (cap < need) cap *= 2;
-        const u = new Uint16Array(cap);
-        u.set(this.units);
-        const s = new Int32Array(cap);
-        s.set(this.start);
-        const e = new Int32Array(cap);
-        e.set(this.end);
-        this.units = u;
-        this.start = s;
-        this.end = e;
+        const a = arrays(cap);
+        a.units.set(this.units);
+        a.start.set(this.start);
+        a.end.set(this.end);
+        this.units = a.units;
+        this.start = a.start;
+        this.end = a.end;
     }
 
     push1(unit: number, from: number, to: number): void {
@@ -216,6 +221,33 @@ class Builder {
         this.units[k] = unit;
         this.start[k] = from;
         this.end[k] = to;
+    }
+
+    /** input[from, to), ASCII without white space, with A-Z lower-cased, one unit per character. */
+    pushAscii(input: string, from: number, to: number): void {
+        if (this.len + (to - from) > this.units.length) this.grow(this.len + (to - from));
+        const units = this.units;
+        const start = this.start;
+        const end = this.end;
+        let k = this.len;
+        for (let i = from; i < to; i++, k++) {
+            const c = input.charCodeAt(i);
+            units[k] = c >= 0x41 && c <= 0x5a ? c + 32 : c;
+            start[k] = i;
+            end[k] = i + 1;
+        }
+        this.len = k;
+    }
+
+    /** Two units that are not spaces, from the same original range. */
+    push2(u0: number, u1: number, from: number, to: number): void {
+        if (this.len + 2 > this.units.length) this.grow(this.len + 2);
+        const k = this.len;
+        this.units[k] = u0;
+        this.units[k + 1] = u1;
+        this.start[k] = this.start[k + 1] = from;
+        this.end[k] = this.end[k + 1] = to;
+        this.len = k + 2;
     }
 
     pushStr(s: string, from: number, to: number): void {
@@ -235,6 +267,9 @@ class Builder {
 
     text(): string {
         const units = this.units.subarray(0, this.len);
+        const decoded = utf16.decode(units);
+        // Exact unless a U+FFFD is in it (a lone surrogate replaced, or a real U+FFFD): then unit by unit.
+        if (decoded.length === units.length && !decoded.includes('\uFFFD')) return decoded;
         let text = '';
         for (let i = 0; i < units.length; i += 8192) {
             text += String.fromCharCode.apply(null, units.subarray(i, i + 8192) as unknown as number[]);
@@ -257,6 +292,9 @@ function isShortcodeNameChar(c: number): boolean {
 
 // Known names only (bounded by the emoji table): unknown ":anything:" in posts must not grow it.
 const emojiCache = new Map<string, string>();
+
+// Known lower-case names by a hash of their characters (one per hash; bounded like emojiCache).
+const knownByHash = new Map<number, {name: string; emoji: string}>();
 
 /** The normalised emoji for a shortcode name, or null. */
 function shortcodeEmoji(name: string): string | null {
@@ -338,6 +376,21 @@ function normalizeInto(input: string, b: Builder): void {
                     continue;
                 }
             }
+            if (c !== 0x3a) {
+                // A run of ASCII other than white space and ":", at once (as the single-character case
+                // below, character by character); its last character stays out if something attaches to it.
+                let j = i + 1;
+                for (; j < n; j++) {
+                    const u = input.charCodeAt(j);
+                    if (u >= 0x80 || u === 0x20 || (u >= 0x09 && u <= 0x0d) || u === 0x3a) break;
+                }
+                if (j < n && input.charCodeAt(j) >= 0x80 && cpFlags(input.codePointAt(j)!) & F_ATTACH) j--;
+                if (j > i) {
+                    b.pushAscii(input, i, j);
+                    i = j;
+                    continue;
+                }
+            }
             // ASCII with nothing attached to it: fold A-Z inline.
             const next = i + 1 < n ? input.charCodeAt(i + 1) : 0;
             if (next < 0x80 || !(cpFlags(input.codePointAt(i + 1)!) & F_ATTACH)) {
@@ -355,6 +408,15 @@ function normalizeInto(input: string, b: Builder): void {
         }
         const cp = input.codePointAt(i)!;
         const f = cpFlags(cp);
+        if (cp > 0xffff && (f & (F_EMOJI | F_STRIP | F_IGNORE)) === F_EMOJI) {
+            // An astral emoji: normalizeChunk keeps it as it is; only what is attached to it may change.
+            const next = i + 2 < n ? input.charCodeAt(i + 2) : 0;
+            if (next < 0x80 || !(cpFlags(input.codePointAt(i + 2)!) & F_ATTACH)) {
+                b.push2(c, input.charCodeAt(i + 1), i, i + 2);
+                i += 2;
+                continue;
+            }
+        }
         if (f & F_WS) {
             i = whitespaceRun(input, i, b);
             continue;
@@ -365,6 +427,21 @@ function normalizeInto(input: string, b: Builder): void {
             if (!(cpFlags(cp2) & F_ATTACH)) break;
             j += codePointLength(cp2);
         }
+        if (f & F_EMOJI) {
+            // normalizeChunk(input.slice(i, j), f) and pushStr, without the intermediate strings: an
+            // emoji's chunk is kept as it is, minus F_STRIP / F_IGNORE characters.
+            for (let k = i; k < j; ) {
+                const cp2 = input.codePointAt(k)!;
+                const len = codePointLength(cp2);
+                if (!(cpFlags(cp2) & (F_STRIP | F_IGNORE))) {
+                    b.push1(input.charCodeAt(k), i, j);
+                    if (len === 2) b.push1(input.charCodeAt(k + 1), i, j);
+                }
+                k += len;
+            }
+            i = j;
+            continue;
+        }
         const out = normalizeChunk(input.slice(i, j), f);
         if (out.length > 0) b.pushStr(out, i, j);
         i = j;
@@ -374,6 +451,12 @@ function normalizeInto(input: string, b: Builder): void {
 function whitespaceRun(input: string, i: number, b: Builder): number {
     const from = i;
     while (i < input.length) {
+        const c = input.charCodeAt(i);
+        if (c < 0x80) {
+            if (c !== 0x20 && (c < 0x09 || c > 0x0d)) break;
+            i++;
+            continue;
+        }
         const cp = input.codePointAt(i)!;
         if (!(cpFlags(cp) & F_WS)) break;
         i += codePointLength(cp);
@@ -386,10 +469,28 @@ function whitespaceRun(input: string, i: number, b: Builder): number {
 function shortcode(input: string, i: number, b: Builder): number {
     const limit = Math.min(input.length, i + 2 + MAX_SHORTCODE_LENGTH);
     let j = i + 1;
-    while (j < limit && isShortcodeNameChar(input.charCodeAt(j))) j++;
+    let upper = false;
+    let h = 0;
+    for (; j < limit; j++) {
+        const c = input.charCodeAt(j);
+        if (!isShortcodeNameChar(c)) break;
+        if (c >= 0x41 && c <= 0x5a) upper = true;
+        h = (Math.imul(h, 31) + c) | 0;
+    }
     if (j === i + 1 || j >= limit || input.charCodeAt(j) !== 0x3a) return 0;
     if (j + 1 < input.length && isAsciiWord(input.charCodeAt(j + 1))) return 0;
-    const emoji = shortcodeEmoji(input.slice(i + 1, j).toLowerCase());
+    // A known lower-case name seen before, found by its hash without slicing it out.
+    const seen = upper ? undefined : knownByHash.get(h);
+    let emoji: string | null;
+    if (seen !== undefined && seen.name.length === j - i - 1 && input.startsWith(seen.name, i + 1)) {
+        emoji = seen.emoji;
+    } else {
+        // (toLowerCase is slow on a slice of a string with non-Latin-1 characters, even when nothing changes.)
+        const name = input.slice(i + 1, j);
+        emoji = shortcodeEmoji(upper ? name.toLowerCase() : name);
+        // (A copy: a slice of a long post could keep the whole post alive.)
+        if (emoji !== null && !upper) knownByHash.set(h, {name: name.split('').join(''), emoji});
+    }
     if (emoji === null) return 0;
     b.pushStr(emoji, i, j + 1);
     return j + 1;

@@ -112,9 +112,8 @@ const host = {
         dms++;
         return {...post, id: `p${dms}`};
     },
-    async logWarn() {},
-    async logError() {},
 };
+const log = {debug() {}, info() {}, warn() {}, error() {}};
 
 // ---- data ----
 let seed = 7;
@@ -170,6 +169,7 @@ const settings = {...defaultSettings, alertsPerMinute: 1000};
 const store = new WordStore(kv, {now});
 const notifier = new Notifier({
     host,
+    log,
     kv,
     store,
     flood: new FloodControl(kv, now),

@@ -5,12 +5,13 @@ import type {Post} from '@mattermost/types/posts';
 
 import {AlertsApp} from './alerts/app.js';
 import {MattermostPlugin, type CommandArgs, type CommandResponse, type PluginContext} from './mattermost/index.js';
+import {pluginLogger} from './mattermost/logger.js';
 
 export class TriggerAlertsPlugin extends MattermostPlugin {
     private app: AlertsApp | undefined;
 
     private get alerts(): AlertsApp {
-        this.app ??= new AlertsApp(this.api);
+        this.app ??= new AlertsApp(this.api, pluginLogger(this.api));
         return this.app;
     }
 

@@ -8,6 +8,7 @@ import type {Post} from '@mattermost/types/posts';
 import express from 'express';
 
 import type {PluginAPI} from '../mattermost/api.js';
+import type {Log} from '../mattermost/logger.js';
 import type {CommandArgs, CommandResponse} from '../mattermost/plugin.js';
 
 import {commandDefinition, executeTrigger} from './command.js';
@@ -30,7 +31,10 @@ export class AlertsApp {
     readonly http: express.Express;
     private readonly snooze: Snooze;
 
-    constructor(private readonly api: PluginAPI) {
+    constructor(
+        private readonly api: PluginAPI,
+        private readonly log: Log,
+    ) {
         const kv = pluginKV(api);
         this.store = new WordStore(kv);
         this.snooze = new Snooze(kv);
@@ -38,6 +42,7 @@ export class AlertsApp {
         const settings = (): Settings => this.settings;
         this.notifier = new Notifier({
             host: api,
+            log,
             kv,
             store: this.store,
             flood,
@@ -47,7 +52,7 @@ export class AlertsApp {
             siteURL: () => this.siteURL,
         });
         this.http = express().disable('x-powered-by').disable('etag');
-        this.http.use('/api/v1', alertsRouter({host: api, store: this.store, snooze: this.snooze, settings}));
+        this.http.use('/api/v1', alertsRouter({host: api, log, store: this.store, snooze: this.snooze, settings}));
         this.http.use((_req, res) => {
             res.status(404).json({error: 'no such route'});
         });
@@ -60,6 +65,7 @@ export class AlertsApp {
         const config = await this.api.getConfig();
         const service = (config.ServiceSettings ?? {}) as {SiteURL?: string | null};
         this.siteURL = service.SiteURL ?? '';
+        this.log.debug('settings applied', ...Object.entries(this.settings).flat());
         if (this.botUserId) {
             await this.ensureBot();
         }
@@ -69,7 +75,7 @@ export class AlertsApp {
         await this.ensureBot();
         await this.api.registerCommand(commandDefinition);
         if (!this.siteURL) {
-            await this.api.logWarn('Site URL is not set in the System Console: alert permalinks will be relative');
+            this.log.warn('Site URL is not set in the System Console: alert permalinks will be relative');
         }
     }
 
@@ -81,7 +87,7 @@ export class AlertsApp {
         });
         if (id !== this.botUserId) {
             this.botUserId = id;
-            await this.setBotIcon().catch((err: unknown) => this.api.logWarn('could not set the bot icon', 'error', String(err)));
+            await this.setBotIcon().catch((err: unknown) => this.log.warn('could not set the bot icon', 'error', String(err)));
         }
     }
 

@@ -14,8 +14,6 @@ export interface AlertsHost {
     getTeam(teamId: string): Promise<Team>;
     getDirectChannel(userId1: string, userId2: string): Promise<Channel>;
     createPost(post: Partial<Post>): Promise<Post>;
-    logWarn(message: string, ...kv: unknown[]): Promise<void>;
-    logError(message: string, ...kv: unknown[]): Promise<void>;
 }
 
 export function isNotFound(err: unknown): boolean {

@@ -3,6 +3,8 @@
 import express, {type NextFunction, type Request, type Response} from 'express';
 import {z} from 'zod';
 
+import type {Log} from '../mattermost/logger.js';
+
 import {isChannelMember, isNotFound, userTimeZone, type AlertsHost} from './host.js';
 import {normalizeWord} from './matcher.js';
 import {maxWordLength, type Settings} from './settings.js';
@@ -11,6 +13,7 @@ import {ConflictError, StoreUnavailableError, type StoredWord, type WordStore} f
 
 export interface HttpDeps {
     host: AlertsHost;
+    log: Log;
     store: WordStore;
     snooze: Snooze;
     settings: () => Settings;
@@ -91,7 +94,7 @@ const wrap =
     };
 
 export function alertsRouter(deps: HttpDeps): express.Router {
-    const {host, store, snooze, settings} = deps;
+    const {host, log, store, snooze, settings} = deps;
     const router = express.Router();
 
     router.use((req, res, next) => {
@@ -238,7 +241,7 @@ export function alertsRouter(deps: HttpDeps): express.Router {
     router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
         const e = toHttpError(err);
         if (e.status >= 500) {
-            host.logError('trigger words API failed', 'error', err instanceof Error ? err.message : String(err)).catch(() => undefined);
+            log.error('trigger words API failed', 'error', err instanceof Error ? err.message : String(err));
         }
         if (e.status === 503) {
             res.set('Retry-After', '1');

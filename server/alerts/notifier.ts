@@ -4,6 +4,8 @@
 import type {Channel} from '@mattermost/types/channels';
 import type {Post} from '@mattermost/types/posts';
 
+import type {Log} from '../mattermost/logger.js';
+
 import type {FloodControl} from './flood.js';
 import {formatAlert} from './format.js';
 import {isChannelMember, isNotFound, type AlertsHost} from './host.js';
@@ -15,6 +17,7 @@ import type {StoredWord, WordStore} from './store.js';
 
 export interface NotifierDeps {
     host: AlertsHost;
+    log: Log;
     kv: KVStore;
     store: WordStore;
     flood: FloodControl;
@@ -175,7 +178,7 @@ export class Notifier {
                 }
             } catch (err) {
                 // One recipient's failure must not cost the others their alert.
-                await host.logWarn('trigger alert not delivered', 'user_id', hit.userId, 'post_id', post.id, 'error', String(err)).catch(() => undefined);
+                this.deps.log.warn('trigger alert not delivered', 'user_id', hit.userId, 'post_id', post.id, 'error', String(err));
             }
         }
         return sent;

@@ -1,8 +1,12 @@
 // One call starts a plugin: handshake with the Mattermost server, then serve its hooks.
 import {serve} from '../transport/goplugin.js';
 
+import type {PluginAPI} from './api.js';
 import {serveHooks, type HookLogger} from './hooks.js';
+import {pluginLogger, stderrLog} from './logger.js';
 import type {MattermostPlugin} from './plugin.js';
+
+export {stderrLog};
 
 /** Mattermost's go-plugin handshake (server/public/plugin/api.go). */
 export const mattermostHandshake = {
@@ -10,27 +14,6 @@ export const mattermostHandshake = {
     magicCookieValue: 'Securely message teams, anywhere.',
     protocolVersion: 1,
 };
-
-/**
- * Before activation there is no API to log through: write hclog-style JSON to stderr, which the server
- * logs with the plugin id. `@message` and `@level` must be strings (the host type-asserts them).
- */
-export function stderrLog(level: 'debug' | 'info' | 'warn' | 'error', message: string, ...kv: unknown[]): void {
-    const entry: Record<string, string> = {
-        '@level': level,
-        '@message': message,
-        '@timestamp': hclogTimestamp(new Date()),
-    };
-    for (let i = 0; i + 1 < kv.length; i += 2) {
-        entry[String(kv[i])] = String(kv[i + 1]);
-    }
-    process.stderr.write(`${JSON.stringify(entry)}\n`);
-}
-
-/** go-plugin parses "2006-01-02T15:04:05.000000Z07:00"; anything else is not taken as an hclog entry. */
-function hclogTimestamp(d: Date): string {
-    return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
 
 /** A plugin object, or a function that makes one (possibly loading its code first). */
 export type PluginSource = MattermostPlugin | (() => MattermostPlugin | Promise<MattermostPlugin>);
@@ -45,20 +28,17 @@ export function runPlugin(source: PluginSource): void {
     // Nothing a hook does may take the process down: the host would have to restart us.
     process.on('uncaughtException', (err) => stderrLog('error', 'uncaught exception', 'error', err.stack ?? err.message));
     process.on('unhandledRejection', (err) => stderrLog('error', 'unhandled rejection', 'error', String(err)));
+    // A write to a host that has gone must not become an uncaught exception that logs to stderr again.
+    process.stderr.on('error', () => undefined);
 
     let plugin: MattermostPlugin | undefined;
     const log: HookLogger = (level, message, ...kv) => {
-        let api;
-        try {
-            api = plugin?.api;
-        } catch {
-            // not activated yet
-        }
+        const api = activeAPI(plugin);
         if (!api) {
             stderrLog(level, message, ...kv);
             return;
         }
-        api.log(level, message, ...kv).catch(() => stderrLog(level, message, ...kv));
+        pluginLogger(api).log(level, message, ...kv);
     };
     const fail = (err: unknown): void => {
         stderrLog('error', 'plugin failed to start', 'error', err instanceof Error ? (err.stack ?? err.message) : String(err));
@@ -67,6 +47,7 @@ export function runPlugin(source: PluginSource): void {
 
     const load = async (): Promise<MattermostPlugin> => {
         plugin = typeof source === 'function' ? await source() : source;
+        followServerLogLevel(plugin);
         return plugin;
     };
     let ready: Promise<MattermostPlugin> | undefined;
@@ -85,4 +66,28 @@ export function runPlugin(source: PluginSource): void {
         ready ??= load();
         ready.catch(fail);
     }, fail);
+}
+
+function activeAPI(plugin: MattermostPlugin | undefined): PluginAPI | undefined {
+    try {
+        return plugin?.api;
+    } catch {
+        return undefined; // not activated yet
+    }
+}
+
+/**
+ * Makes the plugin's log level follow the server's: the server calls OnConfigurationChange at activation
+ * (before OnActivate) and after every change of its configuration, log settings included, so the level is
+ * read there, before the plugin's own handler runs. The hook is therefore always implemented.
+ */
+function followServerLogLevel(plugin: MattermostPlugin): void {
+    const own = plugin.onConfigurationChange;
+    plugin.onConfigurationChange = async (): Promise<void> => {
+        const api = activeAPI(plugin);
+        if (api) {
+            await pluginLogger(api).followServer(api);
+        }
+        await own?.call(plugin);
+    };
 }

@@ -12,6 +12,7 @@ import {defaultSettings, type Settings} from '../../../server/alerts/settings.js
 import {Snooze} from '../../../server/alerts/snooze.js';
 import {WordStore} from '../../../server/alerts/store.js';
 import {AppError} from '../../../server/mattermost/errors.js';
+import type {Log} from '../../../server/mattermost/logger.js';
 
 import {FakeKV} from './fake_kv.js';
 
@@ -47,9 +48,10 @@ const host: AlertsHost = {
     createPost: async () => {
         throw new Error('not used');
     },
-    logWarn: async () => undefined,
-    logError: async () => undefined,
 };
+
+let errorsLogged: string[] = [];
+const log: Log = {debug: () => undefined, info: () => undefined, warn: () => undefined, error: (message) => errorsLogged.push(message)};
 
 let kv: FakeKV;
 let settings: Settings;
@@ -74,7 +76,7 @@ beforeAll(async () => {
     const app = express();
     app.use('/api/v1', (req, res, next) => {
         const store = new WordStore(kv, {backoffMs: {base: 1, max: 2}, maxRetries: 3});
-        alertsRouter({host, store, snooze: new Snooze(kv), settings: () => settings})(req, res, next);
+        alertsRouter({host, log, store, snooze: new Snooze(kv), settings: () => settings})(req, res, next);
     });
     server = http.createServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -86,6 +88,7 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 beforeEach(() => {
     kv = new FakeKV();
     settings = {...defaultSettings};
+    errorsLogged = [];
 });
 
 describe('trigger words HTTP API', () => {
@@ -187,6 +190,7 @@ describe('trigger words HTTP API', () => {
         const r = await call('POST', `/channels/${open}/words`, {body: {word: 'lost'}});
         expect(r.status).toBe(503);
         expect(r.headers.get('retry-after')).toBe('1');
+        expect(errorsLogged).toEqual(['trigger words API failed']);
         kv.clearFaults();
         expect((await call('GET', `/channels/${open}/words`)).json.words).toEqual(['keep']);
     });

@@ -11,6 +11,7 @@ import {defaultSettings, type Settings} from '../../../server/alerts/settings.js
 import {Snooze} from '../../../server/alerts/snooze.js';
 import {WordStore} from '../../../server/alerts/store.js';
 import {AppError} from '../../../server/mattermost/errors.js';
+import type {Log} from '../../../server/mattermost/logger.js';
 
 import {FakeKV} from './fake_kv.js';
 
@@ -26,6 +27,8 @@ let members: Set<string>;
 let deactivated: Set<string>;
 let unknownUsers: Set<string>;
 let dms: Array<{to: string; message: string}>;
+let failingDMs: Set<string>;
+let logged: Array<{level: string; message: string; kv: unknown[]}>;
 let notifier: Notifier;
 
 const notFound = (): AppError => new AppError({id: 'app.missing', message: 'not found', statusCode: 404});
@@ -47,12 +50,19 @@ const host: AlertsHost = {
     getTeam: async (teamId) => ({id: teamId, name: 'acme'}) as never,
     getDirectChannel: async (_bot, userId) => ({id: `dm-${userId}`}) as never,
     createPost: async (post) => {
-        dms.push({to: String(post.channel_id).slice(3), message: String(post.message)});
+        const to = String(post.channel_id).slice(3);
+        if (failingDMs.has(to)) {
+            throw new Error('DM refused');
+        }
+        dms.push({to, message: String(post.message)});
         return post as Post;
     },
-    logWarn: async () => undefined,
-    logError: async () => undefined,
 };
+
+const recorder = (level: string) => (message: string, ...kv: unknown[]): void => {
+    logged.push({level, message, kv});
+};
+const log: Log = {debug: recorder('debug'), info: recorder('info'), warn: recorder('warn'), error: recorder('error')};
 
 let seq = 0;
 function post(userId: string, message: string, extra: Partial<Post> = {}): Post {
@@ -72,8 +82,11 @@ beforeEach(async () => {
     deactivated = new Set();
     unknownUsers = new Set();
     dms = [];
+    failingDMs = new Set();
+    logged = [];
     notifier = new Notifier({
         host,
+        log,
         kv,
         store,
         flood: new FloodControl(kv),
@@ -136,6 +149,16 @@ describe('notifier', () => {
         await setWords(alice, ['release']);
         expect(await notifier.onPosted(post(bob, 'release it'))).toBe(1);
         expect(await notifier.onPosted(post(bob, 'on call'))).toBe(0);
+    });
+
+    it('logs a DM that could not be sent as a warning and still alerts the others', async () => {
+        failingDMs.add(alice);
+        const p = post(bob, 'deploy');
+        expect(await notifier.onPosted(p)).toBe(1);
+        expect(dms.map((d) => d.to)).toEqual([carol]);
+        expect(logged).toEqual([
+            {level: 'warn', message: 'trigger alert not delivered', kv: ['user_id', alice, 'post_id', p.id, 'error', 'Error: DM refused']},
+        ]);
     });
 
     it('sends nothing when alerts are disabled', async () => {

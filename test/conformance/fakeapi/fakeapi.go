@@ -84,6 +84,8 @@ type API struct {
 	pluginConfig  map[string]any
 	serverVersion string
 	injected      map[string]func(args []any) error
+	faults        map[string]func(args []any) Fault
+	lostAnswer    error // set by a fault with AfterWrite, taken by the KV write that is running
 	teams         map[string]*model.Team
 	profileImages map[string][]byte
 	bundlePath    string
@@ -124,6 +126,7 @@ func New() *API {
 		pluginConfig:  map[string]any{},
 		serverVersion: DefaultServerVersion,
 		injected:      map[string]func([]any) error{},
+		faults:        map[string]func([]any) Fault{},
 		teams:         map[string]*model.Team{},
 		profileImages: map[string][]byte{},
 	}
@@ -324,6 +327,37 @@ func (a *API) ClearError(method string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	delete(a.injected, method)
+}
+
+// Fault is what an injected fault does to one call (see InjectFault). The zero Fault lets the
+// call do its work.
+type Fault struct {
+	// Delay holds the call before it does anything, without holding the fake's lock (other
+	// calls go on): a slow store, or with Err a query that times out.
+	Delay time.Duration
+	// Err fails the call (after Delay) instead of doing its work, as InjectError does.
+	Err error
+	// AfterWrite, for the KV write methods (KVSet, KVSetWithExpiry, KVSetWithOptions,
+	// KVCompareAndSet, KVCompareAndDelete, KVDelete, KVDeleteAll), makes the call do its work
+	// and then fail with Err: the write happened but its answer was lost (a timeout after the
+	// commit). Other methods ignore it and fail before their work.
+	AfterWrite bool
+}
+
+// InjectFault decides, per call of method, a Fault: fn gets the call's arguments (as Calls
+// records them). It takes precedence over InjectError for that method. fn runs with the fake's
+// lock held: it must not call the fake.
+func (a *API) InjectFault(method string, fn func(args []any) Fault) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.faults[method] = fn
+}
+
+// ClearFault removes the fault injected for method.
+func (a *API) ClearFault(method string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.faults, method)
 }
 
 // Now returns the fake's clock, used for KV expiry.
@@ -554,6 +588,22 @@ func (a *API) record(method string, args []any, returns ...any) {
 }
 
 func (a *API) injectedErr(method string, args []any) error {
+	if fault := a.faults[method]; fault != nil {
+		f := fault(args)
+		if f.Delay > 0 {
+			// The lock is held by the caller (deferred unlock): let the other calls go on meanwhile.
+			a.mu.Unlock()
+			time.Sleep(f.Delay)
+			a.mu.Lock()
+		}
+		if f.Err != nil && f.AfterWrite && kvWriteMethods[method] {
+			a.lostAnswer = f.Err
+			return nil
+		}
+		if f.Err != nil {
+			return f.Err
+		}
+	}
 	fn := a.injected[method]
 	if fn == nil {
 		return nil
@@ -577,6 +627,26 @@ func (a *API) injectedAppErr(method string, args []any) *model.AppError {
 		StatusCode:    http.StatusInternalServerError,
 		Where:         "FakeAPI." + method,
 	}
+}
+
+var kvWriteMethods = map[string]bool{
+	"KVSet": true, "KVSetWithExpiry": true, "KVSetWithOptions": true, "KVCompareAndSet": true,
+	"KVCompareAndDelete": true, "KVDelete": true, "KVDeleteAll": true,
+}
+
+// takeLostAnswer returns (and clears) the error a Fault with AfterWrite set for the KV write
+// that is running (the fake's lock has been held since its check).
+func (a *API) takeLostAnswer(method string) *model.AppError {
+	err := a.lostAnswer
+	a.lostAnswer = nil
+	if err == nil {
+		return nil
+	}
+	var appErr *model.AppError
+	if errors.As(err, &appErr) {
+		return appErr
+	}
+	return &model.AppError{Id: "fakeapi.injected", Message: err.Error(), DetailedError: "injected by the test (after the write)", StatusCode: http.StatusInternalServerError, Where: "FakeAPI." + method}
 }
 
 func (a *API) kvLookup(key string) (kvEntry, bool) {
@@ -664,6 +734,9 @@ func (a *API) KVSet(key string, value []byte) *model.AppError {
 		return appErr
 	}
 	_, appErr := a.kvSetWithOptions("KVSet", key, value, model.PluginKVSetOptions{})
+	if lost := a.takeLostAnswer("KVSet"); lost != nil && appErr == nil {
+		appErr = lost
+	}
 	a.record("KVSet", args, appErr)
 	return appErr
 }
@@ -677,6 +750,9 @@ func (a *API) KVSetWithExpiry(key string, value []byte, expireInSeconds int64) *
 		return appErr
 	}
 	_, appErr := a.kvSetWithOptions("KVSetWithExpiry", key, value, model.PluginKVSetOptions{ExpireInSeconds: expireInSeconds})
+	if lost := a.takeLostAnswer("KVSetWithExpiry"); lost != nil && appErr == nil {
+		appErr = lost
+	}
 	a.record("KVSetWithExpiry", args, appErr)
 	return appErr
 }
@@ -692,6 +768,9 @@ func (a *API) KVSetWithOptions(key string, value []byte, options model.PluginKVS
 		return false, appErr
 	}
 	ok, appErr := a.kvSetWithOptions("KVSetWithOptions", key, value, options)
+	if lost := a.takeLostAnswer("KVSetWithOptions"); lost != nil && appErr == nil {
+		ok, appErr = false, lost
+	}
 	a.record("KVSetWithOptions", args, ok, appErr)
 	return ok, appErr
 }
@@ -705,6 +784,9 @@ func (a *API) KVCompareAndSet(key string, oldValue, newValue []byte) (bool, *mod
 		return false, appErr
 	}
 	ok, appErr := a.kvSetWithOptions("KVCompareAndSet", key, newValue, model.PluginKVSetOptions{Atomic: true, OldValue: oldValue})
+	if lost := a.takeLostAnswer("KVCompareAndSet"); lost != nil && appErr == nil {
+		ok, appErr = false, lost
+	}
 	a.record("KVCompareAndSet", args, ok, appErr)
 	return ok, appErr
 }
@@ -722,6 +804,10 @@ func (a *API) KVCompareAndDelete(key string, oldValue []byte) (bool, *model.AppE
 		delete(a.kv, key)
 		ok = true
 	}
+	if lost := a.takeLostAnswer("KVCompareAndDelete"); lost != nil {
+		a.record("KVCompareAndDelete", args, false, lost)
+		return false, lost
+	}
 	a.record("KVCompareAndDelete", args, ok, (*model.AppError)(nil))
 	return ok, nil
 }
@@ -734,6 +820,10 @@ func (a *API) KVDelete(key string) *model.AppError {
 		return appErr
 	}
 	delete(a.kv, key)
+	if lost := a.takeLostAnswer("KVDelete"); lost != nil {
+		a.record("KVDelete", []any{key}, lost)
+		return lost
+	}
 	a.record("KVDelete", []any{key}, (*model.AppError)(nil))
 	return nil
 }
@@ -746,6 +836,10 @@ func (a *API) KVDeleteAll() *model.AppError {
 		return appErr
 	}
 	a.kv = map[string]kvEntry{}
+	if lost := a.takeLostAnswer("KVDeleteAll"); lost != nil {
+		a.record("KVDeleteAll", nil, lost)
+		return lost
+	}
 	a.record("KVDeleteAll", nil, (*model.AppError)(nil))
 	return nil
 }

@@ -185,3 +185,57 @@ func TestTeamsImagesBundleAndBots(t *testing.T) {
 	require.NotNil(t, appErr)
 	assert.Equal(t, 404, appErr.StatusCode)
 }
+
+func TestInjectFault(t *testing.T) {
+	api := New()
+	require.Nil(t, api.KVSet("k", []byte("1")))
+	boom := errors.New("store timeout")
+
+	// Err: the call fails and does nothing.
+	api.InjectFault("KVSet", func([]any) Fault { return Fault{Err: boom} })
+	appErr := api.KVSet("k", []byte("2"))
+	require.NotNil(t, appErr)
+	assert.Equal(t, "store timeout", appErr.Message)
+	v, _ := api.KVValue("k")
+	assert.Equal(t, []byte("1"), v)
+
+	// AfterWrite: the write happens, the answer is an error.
+	api.InjectFault("KVCompareAndSet", func([]any) Fault { return Fault{Err: boom, AfterWrite: true} })
+	ok, appErr := api.KVCompareAndSet("k", []byte("1"), []byte("3"))
+	assert.False(t, ok)
+	require.NotNil(t, appErr)
+	v, _ = api.KVValue("k")
+	assert.Equal(t, []byte("3"), v)
+	api.ClearFault("KVCompareAndSet")
+	ok, appErr = api.KVCompareAndSet("k", []byte("3"), []byte("4"))
+	assert.True(t, ok)
+	assert.Nil(t, appErr)
+
+	// AfterWrite on a read: fails before the work, like Err.
+	api.InjectFault("KVGet", func([]any) Fault { return Fault{Err: boom, AfterWrite: true} })
+	_, appErr = api.KVGet("k")
+	require.NotNil(t, appErr)
+	api.ClearFault("KVGet")
+
+	// Delay: the call waits without holding the lock, other calls go on.
+	api.ClearFault("KVSet")
+	api.InjectFault("KVGet", func(args []any) Fault {
+		if args[0] == "slow" {
+			return Fault{Delay: 300 * time.Millisecond}
+		}
+		return Fault{}
+	})
+	done := make(chan time.Duration)
+	go func() {
+		t0 := time.Now()
+		_, _ = api.KVGet("slow")
+		done <- time.Since(t0)
+	}()
+	time.Sleep(50 * time.Millisecond)
+	t0 := time.Now()
+	v, appErr = api.KVGet("k")
+	assert.Nil(t, appErr)
+	assert.Equal(t, []byte("4"), v)
+	assert.Less(t, time.Since(t0), 200*time.Millisecond, "a delayed call must not block the others")
+	assert.GreaterOrEqual(t, <-done, 300*time.Millisecond)
+}

@@ -193,3 +193,57 @@ func copyFile(src, dst string, perm fs.FileMode) error {
 	}
 	return out.Close()
 }
+
+// ProductPluginEnv names the environment variable selecting an already laid-out product plugin
+// directory (as the alerts tests read it); unset, the product is laid out from the repository.
+const ProductPluginEnv = "ALERTS_PLUGIN_DIR"
+
+// ProductPluginDir returns the directory of the product plugin with id wantID: $ALERTS_PLUGIN_DIR
+// when set, else a temporary directory laid out (LayoutPluginDir) from repoRoot, which the
+// returned cleanup removes. The product must have been built (`npm run build`).
+func ProductPluginDir(repoRoot, wantID string) (dir string, cleanup func(), err error) {
+	noop := func() {}
+	if env := os.Getenv(ProductPluginEnv); env != "" {
+		abs, err := filepath.Abs(env)
+		if err != nil {
+			return "", noop, err
+		}
+		m, err := CheckPluginDir(abs)
+		if err != nil {
+			return "", noop, fmt.Errorf("$%s: %w", ProductPluginEnv, err)
+		}
+		if m.Id != wantID {
+			return "", noop, fmt.Errorf("$%s: plugin id is %q, want %q", ProductPluginEnv, m.Id, wantID)
+		}
+		return abs, noop, nil
+	}
+	tmp, err := os.MkdirTemp("", "product-plugin-")
+	if err != nil {
+		return "", noop, err
+	}
+	cleanup = func() { os.RemoveAll(tmp) }
+	dst := filepath.Join(tmp, wantID)
+	m, err := LayoutPluginDir(repoRoot, dst)
+	if err != nil {
+		cleanup()
+		return "", noop, fmt.Errorf("laying out the plugin from the repository root (run `npm run build` there, or set $%s): %w", ProductPluginEnv, err)
+	}
+	if m.Id != wantID {
+		cleanup()
+		return "", noop, fmt.Errorf("plugin.json id is %q, want %q", m.Id, wantID)
+	}
+	return dst, cleanup, nil
+}
+
+// InstallPlugin copies the plugin directory source into pluginDir/<id> (id from its
+// plugin.json), as the server unpacks a bundle into its plugin directory, and returns the id.
+func InstallPlugin(source, pluginDir string) (string, error) {
+	m, err := CheckPluginDir(source)
+	if err != nil {
+		return "", err
+	}
+	if err := copyTree(source, filepath.Join(pluginDir, m.Id)); err != nil {
+		return "", fmt.Errorf("installing the plugin: %w", err)
+	}
+	return m.Id, nil
+}

@@ -1,21 +1,43 @@
-// One build: the server bundle (a single JS file) plus the launcher plugin.json names, and, with
-// --test-plugin, the conformance test plugin laid out as a plugin directory.
+// One build: the server bundle (a single JS file), the launchers that run it with the host's Node.js, the
+// webapp, and the portable bundle dist/<id>-<version>.tar.gz; with --test-plugin, the conformance test
+// plugin laid out as a plugin directory. `npm run dist` (scripts/dist.mjs) runs this, then adds the
+// standalone bundles.
 import {build} from 'esbuild';
-import {execFileSync} from 'node:child_process';
-import {chmodSync, cpSync, mkdirSync, statSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 import {buildWebapp} from './build-webapp.mjs';
+import {bundleManifest, packBundle, readCheckedManifest, stageBundle} from './sea/bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-// The launcher is what the server executes (no arguments, the server's working directory). It finds
-// the bundle next to itself and runs it with the host's Node.js.
+/** The platforms the portable bundle has a launcher for: any server with a POSIX shell and Node.js 20+. */
+const LAUNCHER_PLATFORMS = ['linux-amd64', 'linux-arm64', 'darwin-amd64', 'darwin-arm64'];
+
+// The launcher is what the server executes (no arguments, the server's working directory). It finds the
+// bundle next to itself and runs it with the host's Node.js, after checking there is one and that it is
+// new enough (`node --version` costs a few ms; an old Node would fail on the bundle with a syntax error
+// nobody can act on). The "[ERROR]" prefix makes go-plugin log the line at error level in the server log.
 const launcher = `#!/bin/sh
-dir=$(dirname "$0")
+# Without external commands (dirname), so that an empty PATH still gets the message below.
+case $0 in
+    */*) dir=\${0%/*} ;;
+    *) dir=. ;;
+esac
+advice="Install Node.js 20 or newer where the Mattermost server process finds it (its PATH), or install the standalone bundle for this server's platform, which embeds Node.js."
 if ! command -v node >/dev/null 2>&1; then
-    echo "this plugin needs Node.js 20 or newer on the server's PATH" >&2
+    echo "[ERROR] this plugin bundle runs with the server's Node.js, but there is no 'node' on the PATH of the Mattermost server process (PATH=$PATH). $advice" >&2
+    exit 1
+fi
+version=$(node --version 2>/dev/null)
+major=\${version#v}
+major=\${major%%.*}
+case $major in
+    ''|*[!0-9]*) major=0 ;;
+esac
+if [ "$major" -lt 20 ]; then
+    echo "[ERROR] this plugin bundle needs Node.js 20 or newer; $(command -v node) is \${version:-of unknown version}. $advice" >&2
     exit 1
 fi
 exec node "$dir/plugin.cjs" "$@"
@@ -36,30 +58,32 @@ async function bundleServer(entry, outDir) {
         legalComments: 'none',
         logLevel: 'warning',
     });
-    const launcherPath = path.join(outDir, 'plugin-linux-amd64');
-    writeFileSync(launcherPath, launcher);
-    chmodSync(launcherPath, 0o755);
+    for (const platform of LAUNCHER_PLATFORMS) {
+        const launcherPath = path.join(outDir, `plugin-${platform}`);
+        writeFileSync(launcherPath, launcher);
+        chmodSync(launcherPath, 0o755);
+    }
 }
 
 /**
- * The installable bundle: a .tar.gz whose one top-level folder (the plugin id) holds plugin.json and the
- * files it names, as System Console → Plugins and `mmctl plugin add` expect. Source maps stay out.
+ * The portable bundle dist/<id>-<version>.tar.gz: the bundled JavaScript and one launcher per platform in
+ * LAUNCHER_PLATFORMS, for servers that have Node.js 20+. Source maps stay out. (`npm run dist` adds the
+ * standalone bundles, which embed Node.js.)
  */
-function packageBundle(manifest) {
-    const staging = path.join(root, 'dist', 'staging');
-    const top = path.join(staging, manifest.id);
-    rmSync(staging, {recursive: true, force: true});
-    mkdirSync(path.join(top, 'server/dist'), {recursive: true});
-    cpSync(path.join(root, 'plugin.json'), path.join(top, 'plugin.json'));
-    cpSync(path.join(root, 'assets'), path.join(top, 'assets'), {recursive: true});
-    cpSync(path.join(root, 'webapp/dist'), path.join(top, 'webapp/dist'), {recursive: true});
-    for (const f of ['plugin.cjs', 'plugin-linux-amd64']) {
-        cpSync(path.join(root, 'server/dist', f), path.join(top, 'server/dist', f));
+function packagePortableBundle(manifest) {
+    const serverFiles = {'server/dist/plugin.cjs': path.join(root, 'server/dist/plugin.cjs')};
+    const executables = {};
+    for (const platform of LAUNCHER_PLATFORMS) {
+        const exe = `server/dist/plugin-${platform}`;
+        executables[platform] = exe;
+        serverFiles[exe] = {from: path.join(root, exe), mode: 0o755};
     }
+    const stagingRoot = path.join(root, 'dist', 'staging');
+    stageBundle({root, stagingRoot, manifest: bundleManifest(manifest, executables), serverFiles});
     const out = path.join(root, 'dist', `${manifest.id}-${manifest.version}.tar.gz`);
-    execFileSync('tar', ['-czf', out, '--owner=0', '--group=0', '-C', staging, manifest.id]);
-    rmSync(staging, {recursive: true, force: true});
-    console.log(`bundle: ${path.relative(root, out)} (${statSync(out).size} bytes)`);
+    const size = packBundle(stagingRoot, manifest.id, out);
+    rmSync(stagingRoot, {recursive: true, force: true});
+    console.log(`bundle: ${path.relative(root, out)} (${size} bytes)`);
 }
 
 const testPlugin = process.argv.includes('--test-plugin');
@@ -82,9 +106,9 @@ if (testPlugin) {
     );
     console.log(`built test plugin in ${path.relative(root, dir)}`);
 } else {
+    const manifest = readCheckedManifest(root);
     await bundleServer(path.join(root, 'server/main.ts'), path.join(root, 'server/dist'));
     await buildWebapp();
-    const manifest = JSON.parse(readFileSync(path.join(root, 'plugin.json'), 'utf8'));
     console.log(`built ${manifest.id} ${manifest.version}: server/dist/plugin.cjs`);
-    packageBundle(manifest);
+    packagePortableBundle(manifest);
 }

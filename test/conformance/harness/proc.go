@@ -107,6 +107,37 @@ func RSSKiB(pid int) (int64, error) {
 	return 0, fmt.Errorf("/proc/%d/status: no VmRSS", pid)
 }
 
+// MemoryKiB returns the resident set size of a process (VmRSS) and its anonymous part (RssAnon:
+// heap and stacks, without the mapped executable and libraries, which the kernel may evict and
+// read back under memory pressure), in KiB.
+func MemoryKiB(pid int) (rss, anon int64, err error) {
+	raw, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
+	if err != nil {
+		return 0, 0, err
+	}
+	found := 0
+	for _, line := range strings.Split(string(raw), "\n") {
+		for _, f := range []struct {
+			prefix string
+			into   *int64
+		}{{"VmRSS:", &rss}, {"RssAnon:", &anon}} {
+			if rest, ok := strings.CutPrefix(line, f.prefix); ok {
+				fields := strings.Fields(rest)
+				if len(fields) > 0 {
+					if *f.into, err = strconv.ParseInt(fields[0], 10, 64); err != nil {
+						return 0, 0, err
+					}
+					found++
+				}
+			}
+		}
+	}
+	if found != 2 {
+		return 0, 0, fmt.Errorf("/proc/%d/status: no VmRSS or RssAnon", pid)
+	}
+	return rss, anon, nil
+}
+
 // CommandLine returns the arguments of a process (/proc/<pid>/cmdline).
 func CommandLine(pid int) ([]string, error) {
 	raw, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "cmdline"))

@@ -37,6 +37,11 @@ func TestProcessInspection(t *testing.T) {
 	rss, err := RSSKiB(sh)
 	require.NoError(t, err)
 	assert.Greater(t, rss, int64(0))
+	rss2, anon, err := MemoryKiB(sh)
+	require.NoError(t, err)
+	assert.Greater(t, rss2, int64(0))
+	assert.Greater(t, anon, int64(0))
+	assert.LessOrEqual(t, anon, rss2)
 
 	assert.False(t, Exited(sh))
 	require.NoError(t, cmd.Process.Kill())

@@ -713,6 +713,8 @@ func main() {
 		b, _ := json.Marshal(out)
 		os.Stdout.Write(append(b, '\n'))
 	default:
-		die("unknown mode %q", os.Args[1])
+		if !fuzzMode(os.Args[1:]) {
+			die("unknown mode %q", os.Args[1])
+		}
 	}
 }

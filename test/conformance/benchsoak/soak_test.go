@@ -14,6 +14,8 @@
 // $SOAK_POSTS (default 2000), $SOAK_WORKERS (concurrent workers, default 4), $SOAK_SEED (default
 // 1), $SOAK_MAX_RSS_GROWTH_PCT (fail when a plugin process's RSS grew more than this from the
 // end of the warm-up, the first 20% of the posts, to the end; unset: not checked),
+// $SOAK_MAX_HEAP_GROWTH_PCT (the same for the live heap after a full GC, see heapprobe_test.go;
+// unset: not checked), $SOAK_HEAP_PROBE=0 (do not preload the heap probe),
 // $ALERTS_PLUGIN_DIR (a laid-out plugin directory instead of the repository's build). The last
 // line printed is the JSON summary.
 //
@@ -114,6 +116,7 @@ func TestSoak(t *testing.T) {
 
 	s := &soak{t: t, api: fakeapi.New(), wl: wl}
 	s.seed()
+	probe := installHeapProbe(t)
 	for i := range s.servers {
 		s.servers[i] = harness.Start(t, source, s.api)
 		h, err := s.servers[i].Env.HooksForPluginWithRPCErr(pluginID)
@@ -142,6 +145,19 @@ func TestSoak(t *testing.T) {
 	warmup := int64(max(posts/5, 100))
 	sampler := startSampler(pids, s.postsDone.Load, 250*time.Millisecond)
 	pressureBefore := readPressure()
+	var heapStart, heapEnd [2]heapLive
+	var heapErr error
+	heapStarted := make(chan struct{})
+	go func() {
+		defer close(heapStarted)
+		if probe == nil {
+			return
+		}
+		for s.postsDone.Load() < warmup {
+			time.Sleep(50 * time.Millisecond)
+		}
+		heapStart, heapErr = probe.measure(pids)
+	}()
 
 	// The run: every worker plays its script.
 	s.postLat = make([]float64, 0, posts)
@@ -160,6 +176,14 @@ func TestSoak(t *testing.T) {
 	runTime := time.Since(tRun)
 	pressureRun := readPressure().since(pressureBefore)
 	endMem := sampler.finish(s.postsDone.Load())
+	<-heapStarted
+	if probe != nil && heapErr == nil {
+		heapEnd, heapErr = probe.measure(pids)
+	}
+	heapGrowth := 0.0
+	if probe != nil && heapErr == nil {
+		heapGrowth = growthPct([2]int64{heapStart[0].live(), heapStart[1].live()}, [2]int64{heapEnd[0].live(), heapEnd[1].live()})
+	}
 	for i, pid := range pids {
 		if harness.Exited(pid) {
 			t.Fatalf("server %d's plugin process %d died during the run", i+1, pid)
@@ -205,6 +229,19 @@ func TestSoak(t *testing.T) {
 	fmt.Printf("update latency (ServeHTTP): p50 %.2f ms, p99 %.2f ms\n", quantile(s.updLat, 0.5), quantile(s.updLat, 0.99))
 	fmt.Printf("posts whose hook took over 1 s: %d; machine stalls during the run (PSI, all processes): %s\n", slow, pressureRun)
 	mem.print(warmup)
+	switch {
+	case probe == nil:
+		fmt.Printf("live heap: not measured ($SOAK_HEAP_PROBE=0)\n")
+	case heapErr != nil:
+		fmt.Printf("live heap: not measured: %v\n", heapErr)
+	default:
+		for i := range heapStart {
+			fmt.Printf("server %d live heap after a full GC (heap used + external): start %.1f MiB (%.1f + %.1f), end %.1f MiB (%.1f + %.1f), %+.1f%%\n", i+1,
+				mibB(heapStart[i].live()), mibB(heapStart[i].HeapUsed), mibB(heapStart[i].External),
+				mibB(heapEnd[i].live()), mibB(heapEnd[i].HeapUsed), mibB(heapEnd[i].External),
+				pct(heapStart[i].live(), heapEnd[i].live()))
+		}
+	}
 	fmt.Printf("alert DMs: expected %d, delivered %d, duplicates %d, unexpected %d, wrong words %d (checked in %d ms)\n",
 		res.expected, res.delivered, res.duplicates, res.unexpected, res.wrongWords, checkMs)
 	line, _ := json.Marshal(struct {
@@ -224,13 +261,18 @@ func TestSoak(t *testing.T) {
 		RSSEndMiB    float64 `json:"rss_end_mib"`
 		AnonGrowth   float64 `json:"rss_anon_growth_pct"`
 		Anon2ndHalf  float64 `json:"rss_anon_growth_2nd_half_pct"`
+		HeapGrowth   float64 `json:"heap_live_growth_pct"`
+		HeapStartMiB float64 `json:"heap_live_start_mib"`
+		HeapEndMiB   float64 `json:"heap_live_end_mib"`
 		Updates      int     `json:"updates"`
 		Workers      int     `json:"workers"`
 	}{
 		"soak", wl.posts, res.expected, res.delivered, res.duplicates, res.unexpected, int(perSec + 0.5), round2(mem.rssGrowth),
 		res.missing, res.wrongWords, round2(quantile(s.postLat, 0.5)), round2(quantile(s.postLat, 0.99)),
 		round2(mib(mem.start.rss[0] + mem.start.rss[1])), round2(mib(mem.end.rss[0] + mem.end.rss[1])),
-		round2(mem.anonGrowth), round2(mem.anonGrowth2nd), total, workers,
+		round2(mem.anonGrowth), round2(mem.anonGrowth2nd),
+		round2(heapGrowth), round2(mibB(heapStart[0].live() + heapStart[1].live())), round2(mibB(heapEnd[0].live() + heapEnd[1].live())),
+		total, workers,
 	})
 	// The JSON line is printed last, after the verdict below has been decided.
 	defer fmt.Println(string(line))
@@ -250,6 +292,14 @@ func TestSoak(t *testing.T) {
 	if limit := envInt("SOAK_MAX_RSS_GROWTH_PCT", 0); limit > 0 && mem.rssGrowth > float64(limit) {
 		t.Errorf("plugin RSS grew %.1f%% from the end of the warm-up to the end (limit %d%%)", mem.rssGrowth, limit)
 	}
+	if limit := envInt("SOAK_MAX_HEAP_GROWTH_PCT", 0); limit > 0 {
+		switch {
+		case probe == nil || heapErr != nil:
+			t.Errorf("$SOAK_MAX_HEAP_GROWTH_PCT is set but the live heap was not measured (%v)", heapErr)
+		case heapGrowth > float64(limit):
+			t.Errorf("a plugin's live heap grew %.1f%% from the end of the warm-up to the end (limit %d%%): a leak", heapGrowth, limit)
+		}
+	}
 	if un := s.api.Unexpected(); len(un) > 0 {
 		t.Errorf("the plugin made %d API calls the fake does not implement (first: %s)", len(un), un[0].Method)
 	}
@@ -264,6 +314,8 @@ func TestSoak(t *testing.T) {
 var loadBefore = loadAverage()
 
 func mib(kib int64) float64 { return float64(kib) / 1024 }
+
+func mibB(bytes int64) float64 { return float64(bytes) / (1 << 20) }
 
 func pct(from, to int64) float64 {
 	if from == 0 {

@@ -2,6 +2,7 @@ package benchsoak
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -88,13 +89,17 @@ func (m *memSampler) max() memSample {
 	return out
 }
 
-// growthPct is the largest growth of one process from a to b, in percent.
+// growthPct is the larger growth of the two processes from a to b, in percent (negative when
+// both shrank).
 func growthPct(a, b [2]int64) float64 {
-	g := 0.0
+	g := math.Inf(-1)
 	for i := range a {
 		if a[i] > 0 {
 			g = max(g, 100*float64(b[i]-a[i])/float64(a[i]))
 		}
+	}
+	if math.IsInf(g, -1) {
+		return 0
 	}
 	return g
 }

@@ -26,6 +26,7 @@ package benchsoak
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"os"
@@ -324,7 +325,7 @@ func pct(from, to int64) float64 {
 	return 100 * float64(to-from) / float64(from)
 }
 
-func round2(x float64) float64 { return float64(int64(x*100+0.5)) / 100 }
+func round2(x float64) float64 { return math.Round(x*100) / 100 }
 
 func quantile(sorted []float64, q float64) float64 {
 	if len(sorted) == 0 {

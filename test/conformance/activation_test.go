@@ -48,7 +48,7 @@ func TestActivation(t *testing.T) {
 			for _, hid := range ids {
 				want = want || hid == id
 			}
-			assert.Equal(t, want, h.Env.HasPluginImplementing(id), "HasPluginImplementing(%d)", id)
+			assert.Equal(t, want, h.HasPluginImplementing(id), "HasPluginImplementing(%d)", id)
 		}
 	})
 

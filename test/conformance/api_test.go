@@ -353,7 +353,15 @@ func TestAPIConfigAndMisc(t *testing.T) {
 		res := h.MustCallAPI("GetConfig")
 		var got model.Config
 		require.NoError(t, res.Decode(&got))
-		requireNoDiff(t, "GetConfig result", gobRT(t, api.Config()), &got)
+		if harness.NewestHost {
+			requireNoDiff(t, "GetConfig result", gobRT(t, api.Config()), &got)
+		} else {
+			// A plugin built against a newer server/public sees an older server's config through
+			// its own model: without the settings the newer model dropped, and with the newer
+			// settings at their zero value (as a Go plugin built so does after gob decoding).
+			// Every setting both models have must be the server's.
+			requireNoDiff(t, "GetConfig result", gobRT(t, api.Config()), res.Result, harness.AcrossModels())
+		}
 		require.NotNil(t, got.ServiceSettings.SiteURL)
 		assert.Equal(t, fakeapi.DefaultSiteURL, *got.ServiceSettings.SiteURL)
 	})
@@ -438,9 +446,9 @@ func TestAPIConfigAndMisc(t *testing.T) {
 		broadcast := &model.WebsocketBroadcast{
 			OmitUsers: map[string]bool{bobID: true}, UserId: aliceID, ChannelId: channelID, TeamId: teamID,
 			ConnectionId: "conn-1", OmitConnectionId: "conn-2", ContainsSanitizedData: true, ContainsSensitiveData: true,
-			RequiredPermissions: []string{"manage_system"}, BroadcastHooks: []string{"hook1"},
-			BroadcastHookArgs: []map[string]any{{"arg": "v", "n": 2}},
+			BroadcastHooks: []string{"hook1"}, BroadcastHookArgs: []map[string]any{{"arg": "v", "n": 2}},
 		}
+		harness.SetFields(broadcast, map[string]any{"RequiredPermissions": []string{"manage_system"}})
 		requireNullResult(t, h.CallAPI("PublishWebSocketEvent", "custom_event ✓", payload, broadcast))
 		evs := api.WebSocketEvents()
 		require.NotEmpty(t, evs)

@@ -98,7 +98,7 @@ func TestConcurrency(t *testing.T) {
 		raw, ok := h.API.KVValue("posted:" + p.Id)
 		require.True(t, ok, "echo %d missing", i)
 		echo := decodeEcho(t, raw)
-		requireNoDiff(t, fmt.Sprintf("context %d", i), contexts[i], echo["context"])
+		requireNoDiff(t, fmt.Sprintf("context %d", i), contexts[i], echo["context"], harness.ContextDiffOptions...)
 		if d := comparePost(t, p, echo["post"]); len(d) > 0 {
 			t.Fatalf("post %d differs: %v", i, d)
 		}

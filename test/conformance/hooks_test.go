@@ -35,7 +35,7 @@ func TestMessageHasBeenPosted(t *testing.T) {
 		c := testContext()
 		post := richPost()
 		echo := postAndEcho(t, h, c, post)
-		requireNoDiff(t, "context", c, echo["context"])
+		requireNoDiff(t, "context", c, echo["context"], harness.ContextDiffOptions...)
 		if d := comparePost(t, post, echo["post"]); len(d) > 0 {
 			t.Fatalf("post differs:\n  %s", strings.Join(d, "\n  "))
 		}
@@ -59,7 +59,7 @@ func TestMessageHasBeenPosted(t *testing.T) {
 	t.Run("minimal post", func(t *testing.T) {
 		post := &model.Post{Id: model.NewId(), ChannelId: channelID, UserId: aliceID, Message: "m"}
 		echo := postAndEcho(t, h, &plugin.Context{}, post)
-		requireNoDiff(t, "context", &plugin.Context{}, echo["context"])
+		requireNoDiff(t, "context", &plugin.Context{}, echo["context"], harness.ContextDiffOptions...)
 		if d := comparePost(t, post, echo["post"]); len(d) > 0 {
 			t.Fatalf("post differs:\n  %s", strings.Join(d, "\n  "))
 		}
@@ -99,7 +99,7 @@ func TestMessageHasBeenUpdated(t *testing.T) {
 	})
 	require.NoError(t, rpcErr)
 	echo := decodeEcho(t, h.KV("updated:"+newPost.Id))
-	requireNoDiff(t, "context", c, echo["context"])
+	requireNoDiff(t, "context", c, echo["context"], harness.ContextDiffOptions...)
 	if d := comparePost(t, newPost, echo["new"]); len(d) > 0 {
 		t.Fatalf("new post differs:\n  %s", strings.Join(d, "\n  "))
 	}
@@ -179,14 +179,16 @@ func TestMessageWillBePosted(t *testing.T) {
 }
 
 func fullCommandArgs() *model.CommandArgs {
-	return &model.CommandArgs{
+	args := &model.CommandArgs{
 		UserId: aliceID, ChannelId: channelID, TeamId: teamID, RootId: model.NewId(), ParentId: model.NewId(),
-		TriggerId: "trigger-✓", ConnectionId: "conn-1",
+		TriggerId:       "trigger-✓",
 		Command:         "/conformance echo ünïcödé 🎉 \"quoted\" \\ <tag> " + unicodeSample,
 		SiteURL:         "https://chat.example.com",
 		UserMentions:    model.UserMentionMap{"alice": aliceID},
 		ChannelMentions: model.ChannelMentionMap{"general": channelID},
 	}
+	harness.SetFields(args, map[string]any{"ConnectionId": "conn-1"})
+	return args
 }
 
 // TestExecuteCommand: the arguments arrive intact, the response comes back intact, and an

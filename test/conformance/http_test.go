@@ -120,7 +120,9 @@ func TestServeHTTP(t *testing.T) {
 		// The context the host built for the request.
 		assert.Equal(t, "de-CH, de;q=0.9", resp.Context.AcceptLanguage)
 		assert.Equal(t, "conformance-agent/1.0", resp.Context.UserAgent)
-		assert.Equal(t, "conn-42", resp.Context.ConnectionId)
+		if harness.HostHasConnectionID {
+			assert.Equal(t, "conn-42", harness.ConnectionID(resp.Context))
+		}
 	})
 
 	t.Run("anonymous user", func(t *testing.T) {

@@ -164,7 +164,9 @@ func bigUnicodeMessage(n int) string {
 // richPost is a post with every kind of field set: props of every JSON type, metadata
 // (embeds, emojis, files, images, reactions, priority, acknowledgements) and a participant.
 func richPost() *model.Post {
-	return &model.Post{
+	ack := &model.PostAcknowledgement{UserId: bobID, PostId: "p", AcknowledgedAt: 1600000000002}
+	harness.SetFields(ack, map[string]any{"ChannelId": channelID})
+	p := &model.Post{
 		Id: model.NewId(), CreateAt: 1700000000123, UpdateAt: 1700000000456, EditAt: 1700000000789,
 		IsPinned: true, UserId: aliceID, ChannelId: channelID, RootId: model.NewId(),
 		OriginalId: "", Message: "rich " + unicodeSample, MessageSource: "source ✓", Type: "custom_conformance",
@@ -202,23 +204,25 @@ func richPost() *model.Post {
 			Images:           map[string]*model.PostImage{"https://example.com/a.png": {Width: 640, Height: 480, Format: "png", FrameCount: 2}},
 			Reactions:        []*model.Reaction{{UserId: bobID, PostId: "p", EmojiName: "+1", CreateAt: 1600000000001, ChannelId: channelID}},
 			Priority:         &model.PostPriority{Priority: model.NewPointer("urgent"), RequestedAck: model.NewPointer(true), PersistentNotifications: model.NewPointer(true)},
-			Acknowledgements: []*model.PostAcknowledgement{{UserId: bobID, PostId: "p", AcknowledgedAt: 1600000000002, ChannelId: channelID}},
-			ExpireAt:         1900000000000,
-			Recipients:       []string{aliceID, bobID},
+			Acknowledgements: []*model.PostAcknowledgement{ack},
 		},
 	}
+	// Fields of newer servers (harness.SetFields skips them on lines whose models lack them).
+	harness.SetFields(p.Metadata, map[string]any{"ExpireAt": int64(1900000000000), "Recipients": []string{aliceID, bobID}})
+	return p
 }
 
 // testContext is a plugin.Context with every field set.
 func testContext() *plugin.Context {
-	return &plugin.Context{
+	c := &plugin.Context{
 		SessionId:      model.NewId(),
-		ConnectionId:   "conn-✓-" + model.NewId(),
 		RequestId:      model.NewId(),
 		IPAddress:      "2001:db8::1",
 		AcceptLanguage: "fr-CH, fr;q=0.9, 日本語;q=0.1",
 		UserAgent:      "Mozilla/5.0 (X11; Linux x86_64) conformance/1.0 ü",
 	}
+	harness.SetConnectionID(c, "conn-✓-"+model.NewId())
+	return c
 }
 
 // allBytes returns n bytes cycling through all 256 byte values.

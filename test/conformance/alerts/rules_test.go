@@ -181,12 +181,12 @@ func TestAlertRules(t *testing.T) {
 		w.reconfigure(map[string]any{"alertonbotposts": true}, h)
 		// As an integration posts it: typed attachments (what the server's code builds).
 		p := w.post(h, w.ciBot, w.town, "", withProp("from_bot", "true"),
-			withProp(model.PostPropsAttachments, []*model.MessageAttachment{{Fallback: "status", Title: "Status", Text: "Database outage in eu-west"}}))
+			withProp(attachmentsProp, []*typedAttachment{{Fallback: "status", Title: "Status", Text: "Database outage in eu-west"}}))
 		dms := w.requireDMs(w.alice, 1, "typed attachment text")
 		w.requireAlert(dms[0], w.alice, p, w.town, "outage")
 		// As JSON from the REST API: a list of objects.
 		p = w.post(h, w.bob, w.town, "see below",
-			withProp(model.PostPropsAttachments, []any{map[string]any{"text": "another outage report"}}))
+			withProp(attachmentsProp, []any{map[string]any{"text": "another outage report"}}))
 		dms = w.requireDMs(w.alice, 2, "JSON attachment text")
 		w.requireAlert(dms[1], w.alice, p, w.town, "outage")
 	})

@@ -18,7 +18,8 @@ import (
 type DiffOption func(*diffConfig)
 
 type diffConfig struct {
-	zeroScalars bool
+	zeroScalars  bool
+	acrossModels bool
 }
 
 // ZeroScalarsAsMissing makes false, 0 and "" equal to a missing or null value, in addition to
@@ -27,6 +28,14 @@ type diffConfig struct {
 // pointer to a zero value arrives as a nil pointer).
 func ZeroScalarsAsMissing() DiffOption {
 	return func(c *diffConfig) { c.zeroScalars = true }
+}
+
+// AcrossModels compares a value that went through another version of its Go model than want's:
+// an object member only want has is skipped (a field the other model does not have), and a
+// member only got has must be a zero value (a field the sender did not have, which the receiving
+// model leaves at zero). Members both have are compared as usual.
+func AcrossModels() DiffOption {
+	return func(c *diffConfig) { c.acrossModels = true }
 }
 
 // Diff compares want and got as JSON documents and returns the differences, one line each,
@@ -101,6 +110,23 @@ func (c *diffConfig) isEmpty(v any) bool {
 	return false
 }
 
+// zeroValue reports whether v is JSON for a Go zero value: null, false, 0, "", or an empty or
+// all-zero object or list.
+func zeroValue(v any) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		for _, m := range x {
+			if !zeroValue(m) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		return len(x) == 0
+	}
+	return (&diffConfig{zeroScalars: true}).isEmpty(v)
+}
+
 func numbersEqual(a, b json.Number) bool {
 	if a == b {
 		return true
@@ -145,6 +171,14 @@ func (c *diffConfig) diff(path string, w, g any, out *[]string) {
 		}
 		sort.Strings(sorted)
 		for _, k := range sorted {
+			_, inWant := wv[k]
+			_, inGot := gv[k]
+			if c.acrossModels && inWant != inGot {
+				if inGot && !zeroValue(gv[k]) {
+					*out = append(*out, fmt.Sprintf("%s: want a zero value (a field the sender's model does not have), got %s", joinPath(path, k), short(gv[k])))
+				}
+				continue
+			}
 			c.diff(joinPath(path, k), wv[k], gv[k], out)
 		}
 	case []any:

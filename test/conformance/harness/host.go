@@ -152,16 +152,7 @@ func (h *Host) Hooks() plugin.Hooks {
 	return hooks
 }
 
-// HooksRPC returns the hooks of the active plugin with the *WithRPCErr variants, which report
-// transport failures and return exactly what the plugin sent.
-func (h *Host) HooksRPC() plugin.HooksWithRPCErr {
-	h.T.Helper()
-	hooks, err := h.Env.HooksForPluginWithRPCErr(h.ID)
-	if err != nil {
-		h.T.Fatal(err)
-	}
-	return hooks
-}
+// HooksRPC (compat_*.go) returns the hooks with the *WithRPCErr variants.
 
 // ConfigurationChanged tells the plugin its configuration changed, as the server's config
 // listener does (RunMultiPluginHook over OnConfigurationChange), and returns the hook's error.
@@ -292,8 +283,8 @@ func ServePluginRequestFor(hooks plugin.Hooks, pluginID string, w http.ResponseW
 		IPAddress:      ip,
 		AcceptLanguage: r.Header.Get("Accept-Language"),
 		UserAgent:      r.UserAgent(),
-		ConnectionId:   r.Header.Get(model.ConnectionId),
 	}
+	SetConnectionID(c, r.Header.Get(model.ConnectionId))
 	r.Header.Del("Mattermost-Plugin-ID")
 	r.Header.Del("Mattermost-User-Id")
 	r.Header.Del("Referer")

@@ -42,19 +42,18 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 /** One to four mutations: most inputs stay close to valid, so they get past the first checks. */
 export const mutations = fc.array(mutation, {minLength: 1, maxLength: 4});
 
+/** A new array: the input is never modified (Buffer#slice would return a view of it). */
 export function applyMutations(input: Uint8Array, muts: readonly Mutation[]): Uint8Array {
-    let b = input;
+    let b = new Uint8Array(input);
     for (const m of muts) {
         const n = b.length;
         if (n === 0) break;
         const at = m.at % n;
         switch (m.op) {
             case 'flip':
-                b = b.slice();
                 b[at] = b[at]! ^ (1 << m.bit);
                 break;
             case 'set':
-                b = b.slice();
                 b[at] = m.byte;
                 break;
             case 'insert':

@@ -44,7 +44,7 @@ export const mutations = fc.array(mutation, {minLength: 1, maxLength: 4});
 
 /** A new array: the input is never modified (Buffer#slice would return a view of it). */
 export function applyMutations(input: Uint8Array, muts: readonly Mutation[]): Uint8Array {
-    let b = new Uint8Array(input);
+    let b: Uint8Array = new Uint8Array(input);
     for (const m of muts) {
         const n = b.length;
         if (n === 0) break;

@@ -98,6 +98,8 @@ const (
 	opPost   = iota // POST a new word
 	opPut           // PUT: drop the oldest word, add a new one
 	opDelete        // DELETE the oldest word
+	opClear         // PUT an empty list (the user's index entry goes)
+	opFirst         // POST the first word (the user's index entry comes)
 	opKinds
 )
 
@@ -113,6 +115,8 @@ func nextOp(kind, seq int, c *model.Channel, cur []string) wordOp {
 			op.removed = cur[0]
 		}
 		return op
+	case kind == opClear && len(cur) > 0:
+		return wordOp{name: "PUT no words", method: http.MethodPut, path: wordsPath(c), body: map[string]any{"words": []string{}}, want: []string{}, removed: cur[0], status: http.StatusOK}
 	case kind == opDelete && len(cur) > 1:
 		return wordOp{name: "DELETE word", method: http.MethodDelete, path: wordPath(c, cur[0]), want: slices.Clone(cur[1:]), removed: cur[0], status: http.StatusOK, retried: http.StatusNotFound}
 	default:
@@ -120,7 +124,8 @@ func nextOp(kind, seq int, c *model.Channel, cur []string) wordOp {
 	}
 }
 
-// TestKVFailuresInUpdates: for each kind of update (POST, PUT, DELETE of words), each kind of KV
+// TestKVFailuresInUpdates: for each kind of update (POST, PUT, DELETE of words, PUT of no words,
+// POST of a first word), each kind of KV
 // fault (the call fails, times out, or commits but loses its answer), and each KV call the update
 // makes in turn: the faulted request answers either its usual 2xx with the update fully done, or
 // 503 with a retryable JSON error (Retry-After); the store is then in the state before or after
@@ -132,8 +137,8 @@ func TestKVFailuresInUpdates(t *testing.T) {
 	s1 := w.start()
 	s2 := w.start()
 	u, c := w.users[0], w.channels[0]
-	var cur []string // enough words that the DELETEs never run out
-	for i := range 20 {
+	var cur []string
+	for i := range 5 {
 		cur = append(cur, fmt.Sprintf("seed%d", i))
 	}
 	r, err := call(s1, http.MethodPut, wordsPath(c), u.Id, map[string]any{"words": cur})
@@ -145,6 +150,22 @@ func TestKVFailuresInUpdates(t *testing.T) {
 	for _, kind := range kvFaultKinds {
 		for opKind := range opKinds {
 			for n := 0; ; n++ {
+				if opKind == opFirst && len(cur) > 0 {
+					// Start from no words (and no index entry), cleared without a fault.
+					r, err := call(s1, http.MethodPut, wordsPath(c), u.Id, map[string]any{"words": []string{}})
+					require.NoError(t, err)
+					require.Equal(t, http.StatusOK, r.Code, "%s", r)
+					cur = nil
+				}
+				for (opKind == opClear && len(cur) == 0) || (opKind == opDelete && len(cur) < 2) {
+					// Something to clear or delete, added without a fault.
+					word := fmt.Sprintf("fresh%d", seq)
+					seq++
+					r, err := call(s1, http.MethodPost, wordsPath(c), u.Id, map[string]any{"word": word})
+					require.NoError(t, err)
+					require.Equal(t, http.StatusCreated, r.Code, "%s", r)
+					cur = append(cur, word)
+				}
 				op := nextOp(opKind, seq, c, cur)
 				seq++
 				context := fmt.Sprintf("%s, KV call #%d %s", op.name, n, kind.name)

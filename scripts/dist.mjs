@@ -87,11 +87,11 @@ function smokeTest(exe) {
     }
 }
 
-async function buildStandalone({manifest, platform, blob, work}) {
+async function buildStandalone({manifest, platform, blob, codeCache, work}) {
     const exeName = `plugin-${platform}${platform.startsWith('windows-') ? '.exe' : ''}`;
     const exe = path.join(work, exeName);
     await extractRuntime(platform, cacheDir, exe);
-    await injectBlob(exe, blob, platform);
+    injectBlob(exe, blob, platform);
     if (platform === hostPlatform()) {
         smokeTest(exe);
     }
@@ -108,7 +108,7 @@ async function buildStandalone({manifest, platform, blob, work}) {
     const bytes = packBundle(stagingRoot, manifest.id, path.join(distDir, file));
     rmSync(stagingRoot, {recursive: true, force: true});
     rmSync(exe, {force: true});
-    return {file, kind: 'standalone', platforms: [platform], node: NODE_VERSION, ...(unsigned ? {unsigned: true} : {}), bytes};
+    return {file, kind: 'standalone', platforms: [platform], node: NODE_VERSION, codeCache, ...(unsigned ? {unsigned: true} : {}), bytes};
 }
 
 function printSizes(bundles) {
@@ -145,11 +145,17 @@ async function main() {
     const bundles = [];
     try {
         const hostNode = await extractRuntime(host, cacheDir, path.join(work, 'node'));
-        const blob = makeBlob({node: hostNode, main: path.join(root, 'server/dist/plugin.cjs'), execArgv: opts.execArgv});
-        console.log(`SEA blob: ${blob.length} bytes (Node.js ${NODE_VERSION}${opts.execArgv.length ? `, ${opts.execArgv.join(' ')}` : ''})`);
+        const blobOptions = {node: hostNode, main: path.join(root, 'server/dist/plugin.cjs'), execArgv: opts.execArgv};
+        const blobs = {
+            plain: makeBlob(blobOptions),
+            withCodeCache: opts.platforms.includes(host) ? makeBlob({...blobOptions, useCodeCache: true}) : undefined,
+        };
+        const flags = opts.execArgv.length ? `, baked-in options: ${opts.execArgv.join(' ')}` : '';
+        console.log(`SEA blob: ${blobs.plain.length} bytes, with code cache for ${host}: ${blobs.withCodeCache?.length ?? '-'} bytes (Node.js ${NODE_VERSION}${flags})`);
         for (const platform of opts.platforms) {
-            console.log(`standalone: ${platform}`);
-            bundles.push(await buildStandalone({manifest, platform, blob, work}));
+            const blob = platform === host ? blobs.withCodeCache : blobs.plain;
+            console.log(`standalone: ${platform}${platform === host ? ' (with code cache)' : ''}`);
+            bundles.push(await buildStandalone({manifest, platform, blob, codeCache: platform === host, work}));
         }
     } finally {
         rmSync(work, {recursive: true, force: true});

@@ -2,12 +2,15 @@
 // JavaScript, injected with postject into a copy of each platform's Node.js executable.
 //
 // The blob must be made by the same Node.js version as the runtime it goes into, so the build runs the
-// registry runtime itself (not the Node.js running this script). Code cache and snapshot are off: both
-// are specific to the platform and V8 build that made them, and without them one blob fits every platform.
+// registry runtime itself (not the Node.js running this script). A code cache (V8's compiled top-level
+// code; it halves start to handshake, by sparing the parse of the 2.3 MB script) is valid only for the V8
+// build and flags that made it, so only the executable of the platform whose runtime made the blob gets
+// one; every other platform gets the same blob without it. The startup snapshot stays off (it would run
+// the plugin's code at build time).
 // The main script is the esbuild CJS bundle: inside a SEA, `require` loads built-in modules only, and the
 // bundle needs nothing else (its one optional require, debug's "supports-color", sits in a try/catch).
 // It finds files at run time only through the plugin API (GetBundlePath + assets/), never next to itself.
-import {execFileSync} from 'node:child_process';
+import {execFileSync, spawnSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import os from 'node:os';
@@ -26,9 +29,11 @@ export class SeaError extends Error {
 
 /**
  * Makes the preparation blob for main (a CommonJS file) with the given Node.js executable, which must be
- * runnable here and be the version of every runtime the blob goes into. execArgv: Node options baked in.
+ * runnable here and be the version of every runtime the blob goes into. execArgv: Node options baked in
+ * (also given to the node that makes the blob, so that a code cache is made under the same V8 flags).
+ * useCodeCache: only for a blob going into a copy of `node` itself.
  */
-export function makeBlob({node, main, execArgv = []}) {
+export function makeBlob({node, main, execArgv = [], useCodeCache = false}) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sea-'));
     try {
         const blob = path.join(dir, 'sea-prep.blob');
@@ -40,12 +45,12 @@ export function makeBlob({node, main, execArgv = []}) {
                 output: blob,
                 disableExperimentalSEAWarning: true,
                 useSnapshot: false,
-                useCodeCache: false,
+                useCodeCache,
                 execArgv,
             }),
         );
         try {
-            execFileSync(node, ['--experimental-sea-config', config], {stdio: ['ignore', 'ignore', 'pipe']});
+            execFileSync(node, [...execArgv, '--experimental-sea-config', config], {stdio: ['ignore', 'ignore', 'pipe']});
         } catch (err) {
             throw new SeaError(`${node} --experimental-sea-config failed: ${err.stderr?.toString().trim() || err.message}`);
         }
@@ -55,15 +60,36 @@ export function makeBlob({node, main, execArgv = []}) {
     }
 }
 
-/** Injects the blob into exe (a copy of a Node.js executable; ELF, PE or Mach-O) in place, then checks it. */
-export async function injectBlob(exe, blob, platform) {
-    const {inject} = createRequire(import.meta.url)('postject');
-    const options = {sentinelFuse: SEA_FUSE};
-    if (platform.startsWith('darwin-')) {
-        options.machoSegmentName = 'NODE_SEA';
+/**
+ * Injects the blob into exe (a copy of a Node.js executable; ELF, PE or Mach-O) in place, then checks it.
+ * postject runs as a child process so that its chatter can be filtered: LIEF warns "Can't find string
+ * offset for section name '.note…'" for every ELF (harmless), and "The signature seems corrupted" for
+ * the Windows executable, whose Authenticode signature no longer matches (Windows runs it regardless).
+ */
+export function injectBlob(exe, blob, platform) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sea-inject-'));
+    try {
+        const blobFile = path.join(dir, 'sea-prep.blob');
+        writeFileSync(blobFile, blob);
+        const cli = createRequire(import.meta.url).resolve('postject/dist/cli.js');
+        const args = [cli, exe, RESOURCE, blobFile, '--sentinel-fuse', SEA_FUSE];
+        if (platform.startsWith('darwin-')) {
+            args.push('--macho-segment-name', 'NODE_SEA');
+        }
+        const res = spawnSync(process.execPath, args, {encoding: 'utf8', env: {...process.env, FORCE_COLOR: '0', NO_COLOR: '1'}});
+        const output = `${res.stdout ?? ''}${res.stderr ?? ''}`;
+        if (res.status !== 0) {
+            throw new SeaError(`postject into ${exe} failed (${res.status ?? res.signal}):\n${output}`);
+        }
+        const noise = /Can't find string offset for section name|Start injection of|Injection done/;
+        for (const line of output.split('\n')) {
+            if (line.trim() && !noise.test(line)) {
+                console.log(`  postject (${platform}): ${line.trim()}`);
+            }
+        }
+    } finally {
+        rmSync(dir, {recursive: true, force: true});
     }
-    // postject's LIEF prints "Can't find string offset for section name '.note…'" warnings for ELF; harmless.
-    await inject(exe, RESOURCE, blob, options);
     verifyInjected(exe, blob);
 }
 

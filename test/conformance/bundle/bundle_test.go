@@ -1,7 +1,11 @@
 package bundle
 
 import (
+	"bytes"
 	"context"
+	"debug/elf"
+	"debug/macho"
+	"debug/pe"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -284,4 +288,84 @@ func requireLoggedError(t *testing.T, h *harness.Host, want string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// seaFuse is the sentinel Node.js checks to know a single-executable blob was injected; postject sets the
+// byte after the colon to '1'.
+const seaFuse = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:"
+
+// Every standalone bundle built, including those for platforms this machine cannot run, holds one
+// executable of its platform's format and architecture, with the SEA fuse set and the very JavaScript
+// the portable bundle runs embedded in it.
+func TestStandaloneExecutablesOfEveryPlatform(t *testing.T) {
+	idx := index(t)
+	portableDir, _, _ := install(t, "portable")
+	script, err := os.ReadFile(filepath.Join(portableDir, "server/dist/plugin.cjs"))
+	require.NoError(t, err)
+	n := 0
+	for i := range idx.Bundles {
+		e := &idx.Bundles[i]
+		if e.Kind != "standalone" {
+			continue
+		}
+		n++
+		t.Run(e.Platforms[0], func(t *testing.T) {
+			platform := e.Platforms[0]
+			dir, err := Extract(idx.Path(e), t.TempDir())
+			require.NoError(t, err)
+			raw, err := os.ReadFile(filepath.Join(dir, "plugin.json"))
+			require.NoError(t, err)
+			var m model.Manifest
+			require.NoError(t, json.Unmarshal(raw, &m))
+			require.NoError(t, m.IsValid())
+			name := "server/dist/plugin-" + platform
+			if strings.HasPrefix(platform, "windows-") {
+				name += ".exe" // Mattermost requires the extension on Windows (model.ManifestServer)
+			}
+			require.Equal(t, map[string]string{platform: name}, m.Server.Executables)
+			exe, err := os.ReadFile(filepath.Join(dir, name))
+			require.NoError(t, err)
+			require.Equal(t, platform, executablePlatform(t, exe), "format and architecture of %s", name)
+			at := bytes.Index(exe, []byte(seaFuse))
+			require.GreaterOrEqual(t, at, 0, "%s has no SEA fuse: not a Node.js single executable", name)
+			require.Equal(t, byte('1'), exe[at+len(seaFuse)], "%s: the SEA fuse is not set (no blob injected)", name)
+			require.True(t, bytes.Contains(exe, script), "%s must embed server/dist/plugin.cjs as built", name)
+		})
+	}
+	require.Positive(t, n, "bundles.json lists no standalone bundle")
+}
+
+// executablePlatform reads an executable's header: "<os>-<arch>" in Mattermost's terms.
+func executablePlatform(t *testing.T, exe []byte) string {
+	t.Helper()
+	r := bytes.NewReader(exe)
+	if f, err := elf.NewFile(r); err == nil {
+		switch f.Machine {
+		case elf.EM_X86_64:
+			return "linux-amd64"
+		case elf.EM_AARCH64:
+			return "linux-arm64"
+		}
+		return "linux-" + f.Machine.String()
+	}
+	if f, err := pe.NewFile(r); err == nil {
+		switch f.Machine {
+		case pe.IMAGE_FILE_MACHINE_AMD64:
+			return "windows-amd64"
+		case pe.IMAGE_FILE_MACHINE_ARM64:
+			return "windows-arm64"
+		}
+		return fmt.Sprintf("windows-%#x", f.Machine)
+	}
+	if f, err := macho.NewFile(r); err == nil {
+		switch f.Cpu {
+		case macho.CpuAmd64:
+			return "darwin-amd64"
+		case macho.CpuArm64:
+			return "darwin-arm64"
+		}
+		return "darwin-" + f.Cpu.String()
+	}
+	t.Fatalf("not an ELF, PE or Mach-O executable")
+	return ""
 }

@@ -1,0 +1,33 @@
+// npm run bench:start — builds this machine's standalone bundle and the portable bundle (npm run dist for the
+// host platform only), then lets Mattermost's host code start and drive the standalone executable and the Go
+// reference plugin in one run (test/conformance/benchstart): start to handshake line, RSS after activation
+// and after 1 000 and 10 000 hook calls. Prints a table and a final JSON line.
+//
+//   node scripts/bench-start.mjs [--no-build] [--exec-argv "<node options baked into the executable>"]
+import {spawnSync} from 'node:child_process';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+import {hostPlatform} from './sea/runtimes.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+
+const step = (cmd, argv, cwd, env = {}) => {
+    const res = spawnSync(cmd, argv, {cwd, stdio: 'inherit', env: {...process.env, ...env}});
+    if (res.status !== 0) {
+        process.exit(res.status ?? 1);
+    }
+};
+
+if (!args.includes('--no-build')) {
+    const execArgv = args.indexOf('--exec-argv');
+    const extra = execArgv >= 0 ? ['--exec-argv', args[execArgv + 1] ?? ''] : [];
+    step(process.execPath, ['scripts/dist.mjs', '--platforms', hostPlatform(), ...extra], root);
+}
+step(
+    'go',
+    ['test', './benchstart', '-run', '^$', '-bench', 'Start', '-benchtime', '1x', '-count', '1', '-timeout', '20m'],
+    path.join(root, 'test/conformance'),
+    {BENCH_DIST_DIR: path.join(root, 'dist')},
+);

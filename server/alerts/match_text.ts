@@ -4,7 +4,7 @@
 // and "A"-"Z", with no emoji shortcode candidate. Then normalising is lower-casing A-Z and collapsing
 // white-space runs to " ", and the map back to the original is built only if asked for (when something
 // matched). Anything else goes to normalizeText. A property test checks both agree.
-import {cpFlags, F_ATTACH, F_EMOJI, F_IGNORE, F_STRIP, F_WS, foldCase, normalizeText} from './normalize.js';
+import {cpFlags, F_ATTACH, F_EMOJI, F_IGNORE, F_STRIP, F_WS, foldCase, normalizeTextOnly, normalizeTextPrefix, type NormalizedText} from './normalize.js';
 
 export interface MatchText {
     text: string;
@@ -79,9 +79,20 @@ export function matchText(input: string): MatchText {
     };
 }
 
+// The map back to the original costs as much as the text again: built only when something matched, and
+// only as far as the matches go (usually a short prefix).
 function general(input: string): MatchText {
-    const norm = normalizeText(input);
-    return {text: norm.text, start: (k) => norm.start[k]!, end: (k) => norm.end[k]!};
+    const text = normalizeTextOnly(input);
+    let map: NormalizedText | undefined;
+    let final = 0; // map units [0, final) are final
+    const mapFor = (k: number): NormalizedText => {
+        if (map === undefined || k >= final) {
+            map = normalizeTextPrefix(input, Math.max(k, 2 * final, 64));
+            final = map.start.length >= text.length ? text.length : map.start.length - 1;
+        }
+        return map;
+    };
+    return {text, start: (k) => mapFor(k).start[k]!, end: (k) => mapFor(k).end[k]!};
 }
 
 function collapsedPositions(input: string, length: number): {start: Int32Array; end: Int32Array} {

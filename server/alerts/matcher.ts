@@ -84,6 +84,10 @@ class Automaton {
     private readonly out: Int32Array;
     /** Nearest proper suffix node (by failure links) that ends a pattern, or 0. */
     private readonly dict: Int32Array;
+    /** Bit per code unit that occurs in some pattern: any other unit sends the scan back to the root. */
+    private readonly alphabet = new Int32Array(0x10000 >>> 5);
+    /** Some pattern has an ASCII unit (else hits lie within runs of non-ASCII text only). */
+    readonly hasAscii: boolean;
 
     constructor(patterns: readonly string[]) {
         let total = 1;
@@ -102,10 +106,13 @@ class Automaton {
         const label = new Uint16Array(total);
 
         let nodes = 1;
+        let hasAscii = false;
         patterns.forEach((p, id) => {
             let s = 0;
             for (let i = 0; i < p.length; i++) {
                 const c = p.charCodeAt(i);
+                this.alphabet[c >>> 5]! |= 1 << (c & 31);
+                if (c < 0x80) hasAscii = true;
                 let t = this.step(s, c);
                 if (t === EMPTY) {
                     t = nodes++;
@@ -118,6 +125,7 @@ class Automaton {
             }
             out[s] = id;
         });
+        this.hasAscii = hasAscii;
 
         const fail = new Int32Array(nodes);
         const dict = new Int32Array(nodes);
@@ -176,10 +184,14 @@ class Automaton {
 
     /** Calls onHit(pattern, end) for every occurrence inside text[from, to) (overlaps included), by ascending end. */
     scan(text: string, from: number, to: number, onHit: (pattern: number, end: number) => void): void {
-        const {fail, out, dict} = this;
+        const {fail, out, dict, alphabet} = this;
         let s = 0;
         for (let i = from; i < to; i++) {
             const c = text.charCodeAt(i);
+            if ((alphabet[c >>> 5]! & (1 << (c & 31))) === 0) {
+                s = 0;
+                continue;
+            }
             let t = this.step(s, c);
             while (t === EMPTY && s !== 0) {
                 s = fail[s]!;
@@ -286,6 +298,44 @@ function codeUnits(cp: number): number {
 
 // ---- the matcher ----------------------------------------------------------------------------------------
 
+/**
+ * The words found by one match call, with the normalised start of each one's first accepted hit. Checked
+ * for every candidate, so a stamp per word id (reset by bumping the epoch) rather than a Map.
+ */
+class Found {
+    private readonly stamp: Int32Array;
+    private readonly starts: Int32Array;
+    readonly ids: number[] = [];
+    private epoch = 0;
+
+    constructor(words: number) {
+        this.stamp = new Int32Array(words);
+        this.starts = new Int32Array(words);
+    }
+
+    reset(): void {
+        this.ids.length = 0;
+        if (++this.epoch === 0x7fffffff) {
+            this.stamp.fill(0);
+            this.epoch = 1;
+        }
+    }
+
+    has(id: number): boolean {
+        return this.stamp[id] === this.epoch;
+    }
+
+    set(id: number, start: number): void {
+        this.stamp[id] = this.epoch;
+        this.starts[id] = start;
+        this.ids.push(id);
+    }
+
+    start(id: number): number {
+        return this.starts[id]!;
+    }
+}
+
 const UNIT_SPACE = 0x20;
 
 /** cpFlags of the ASCII code points (filled on first use). */
@@ -380,6 +430,8 @@ export class WordMatcher<T> {
     private readonly maxSpecialLength: number = 0;
     /** Some special word has a lone surrogate: scan all of the text, not just windows. */
     private readonly scanAll: boolean = false;
+    /** Reused by every match call (match is synchronous). */
+    private found: Found | undefined;
 
     /** Builds the index once; entries whose word normalises to '' are ignored. */
     constructor(entries: Iterable<MatchEntry<T>>) {
@@ -455,14 +507,18 @@ export class WordMatcher<T> {
     match(text: string): Array<WordMatch<T>> {
         if (this.patterns.length === 0 || text.length === 0) return [];
         const norm = matchText(text);
-        const found = new Map<number, number>(); // pattern -> normalised start of its first accepted hit
+        const found = (this.found ??= new Found(this.patterns.length));
+        found.reset();
         const candidate: Candidate = {text: norm.text};
         if (this.index.size > 0) this.scanIndex(candidate, found);
-        if (this.byFirst.size > 0) this.scanFree(candidate, found);
-        if (this.automaton) this.scanSpecial(this.automaton, candidate, found);
-        if (found.size === 0) return [];
+        // (The other two kinds of words hold a non-ASCII character; the automaton's may hold ASCII too.)
+        const nonAscii = NON_ASCII.test(norm.text);
+        if (this.byFirst.size > 0 && nonAscii) this.scanFree(candidate, found);
+        if (this.automaton && (nonAscii || this.automaton.hasAscii)) this.scanSpecial(this.automaton, candidate, found);
+        if (found.ids.length === 0) return [];
         const result: Array<WordMatch<T>> = [];
-        for (const [id, start] of found) {
+        for (const id of found.ids) {
+            const start = found.start(id);
             const word = this.patterns[id]!.word;
             const index = norm.start(start);
             const end = norm.end(start + word.length - 1);
@@ -473,7 +529,7 @@ export class WordMatcher<T> {
     }
 
     /** Walks the text once, looking up the first key at every place an ordinary word may start. */
-    private scanIndex(c: Candidate, found: Map<number, number>): void {
+    private scanIndex(c: Candidate, found: Found): void {
         const text = c.text;
         const n = text.length;
         const ascii = ASCII_CLASS;
@@ -525,7 +581,7 @@ export class WordMatcher<T> {
     }
 
     /** Candidate starts at s = (a run of word characters [.., runEnd) that opens with "_") + 1 to 3 "_". */
-    private afterUnderscores(c: Candidate, s: number, runEnd: number, found: Map<number, number>): void {
+    private afterUnderscores(c: Candidate, s: number, runEnd: number, found: Found): void {
         const text = c.text;
         if (s < runEnd) {
             this.lookup(c, s, runEnd, hashUnits(text, s, runEnd), found);
@@ -540,7 +596,7 @@ export class WordMatcher<T> {
     }
 
     /** Verifies every word filed under the key text[s, keyEnd) at s. */
-    private lookup(c: Candidate, s: number, keyEnd: number, h: number, found: Map<number, number>): void {
+    private lookup(c: Candidate, s: number, keyEnd: number, h: number, found: Found): void {
         const text = c.text;
         for (let id = this.index.first(text, s, keyEnd, h); id !== -1; id = this.index.nextWord(id)) {
             if (found.has(id)) continue;
@@ -552,10 +608,9 @@ export class WordMatcher<T> {
     }
 
     /** Looks up the words that start with an emoji / no-space character wherever such a character is. */
-    private scanFree(c: Candidate, found: Map<number, number>): void {
+    private scanFree(c: Candidate, found: Found): void {
         const text = c.text;
         const n = text.length;
-        if (!NON_ASCII.test(text)) return;
         const filter = this.firstFilter;
         for (let i = 0; i < n; ) {
             const u = text.charCodeAt(i);
@@ -578,7 +633,7 @@ export class WordMatcher<T> {
     }
 
     /** Runs the automaton of emoji / no-space words over the windows of the text where they can occur. */
-    private scanSpecial(automaton: Automaton, c: Candidate, found: Map<number, number>): void {
+    private scanSpecial(automaton: Automaton, c: Candidate, found: Found): void {
         const text = c.text;
         const n = text.length;
         const onHit = (k: number, end: number) => {
@@ -588,7 +643,9 @@ export class WordMatcher<T> {
             const start = end - p.word.length;
             if (accept(c, start, end, p)) found.set(id, start);
         };
-        if (this.scanAll) {
+        if (this.scanAll || !automaton.hasAscii) {
+            // (Without ASCII in any word, the automaton's alphabet check skips ASCII text as fast as the
+            // window search below would.)
             automaton.scan(text, 0, n, onHit);
             return;
         }

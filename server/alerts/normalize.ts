@@ -356,13 +356,39 @@ export function normalizeText(input: string): NormalizedText {
     return b.finish();
 }
 
-// Reused by normalizeWord, which needs no position map of its own.
+/**
+ * normalizeText(input), but only far enough that units [0, minUnits] of the text and their map are final
+ * (the text and map may stop there; they may also go on): the map for a few matches near the start of a
+ * long post, without normalising all of it again.
+ */
+export function normalizeTextPrefix(input: string, minUnits: number): NormalizedText {
+    const b = new Builder(Math.min(input.length, minUnits + 2) + 16);
+    // One unit more than asked: a unit is final once another follows it (spaces merge into the last unit).
+    normalizeInto(input, b, minUnits + 1);
+    return b.finish();
+}
+
+/** normalizeText(input).text, without a map of its own to allocate. */
+export function normalizeTextOnly(input: string): string {
+    const b = (scratch ??= new Builder(256));
+    b.len = 0;
+    normalizeInto(input, b);
+    const text = b.text();
+    // (Not kept for the next post if one huge text made it big.)
+    if (b.units.length > SCRATCH_KEEP_UNITS) scratch = undefined;
+    return text;
+}
+
+const SCRATCH_KEEP_UNITS = 1 << 16;
+
+// Reused by normalizeWord and normalizeTextOnly, which need no position map of their own.
 let scratch: Builder | undefined;
 
-function normalizeInto(input: string, b: Builder): void {
+/** Normalises input into b, stopping early once b holds more than `stopAfter` units. */
+function normalizeInto(input: string, b: Builder, stopAfter = Infinity): void {
     const n = input.length;
     let i = 0;
-    while (i < n) {
+    while (i < n && b.len <= stopAfter) {
         const c = input.charCodeAt(i);
         if (c < 0x80) {
             if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) {
@@ -504,5 +530,7 @@ export function normalizeWord(raw: string): string {
     const b = (scratch ??= new Builder(256));
     b.len = 0;
     normalizeInto(raw, b);
-    return b.text().trim();
+    const word = b.text().trim();
+    if (b.units.length > SCRATCH_KEEP_UNITS) scratch = undefined;
+    return word;
 }

@@ -38,4 +38,30 @@ describe('normalizeText shortcuts', () => {
         expect(n.text).toBe(normalizeText('ﷺ :rocket: A').text.repeat(200).replace(/ {2,}/g, ' '));
         expect(n.start.length).toBe(n.text.length);
     });
+
+    // matchText builds the map of a text that needed the general path lazily, only as far as asked, and
+    // extends it when asked further: every unit must map as normalizeText maps it, whatever the order.
+    it('the lazily built map agrees with normalizeText in any order of lookups', () => {
+        const inputs = [
+            'ﷺ :rocket: A\t\t'.repeat(120), // NFKC spaces merging with white space around the prefix's end
+            '👍🏽 ok  '.repeat(300) + ' :tada: ',
+            ':+1:'.repeat(500),
+        ];
+        for (const input of inputs) {
+            const n = normalizeText(input);
+            const orders = [
+                [...n.text].map((_, k) => n.text.length - 1 - k).filter((k) => k >= 0),
+                [0, 63, 64, 65, 129, 130, n.text.length - 1, 1, 200],
+                Array.from({length: 400}, (_, i) => (i * 7919) % n.text.length),
+            ];
+            for (const order of orders) {
+                const m = matchText(input);
+                expect(m.text).toBe(n.text);
+                for (const k of order) {
+                    if (k >= n.text.length) continue;
+                    expect([k, m.start(k), m.end(k)]).toEqual([k, n.start[k], n.end[k]]);
+                }
+            }
+        }
+    });
 });

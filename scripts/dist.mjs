@@ -94,7 +94,8 @@ function smokeTest(exe) {
 async function buildStandalone({manifest, platform, blob, codeCache, work}) {
     const exeName = `plugin-${platform}${platform.startsWith('windows-') ? '.exe' : ''}`;
     const exe = path.join(work, exeName);
-    await extractRuntime(platform, cacheDir, exe);
+    const license = path.join(work, 'NODE-LICENSE');
+    await extractRuntime(platform, cacheDir, exe, {licenseDest: license});
     injectBlob(exe, blob, platform);
     if (platform === hostPlatform()) {
         smokeTest(exe);
@@ -105,13 +106,15 @@ async function buildStandalone({manifest, platform, blob, codeCache, work}) {
         root,
         stagingRoot,
         manifest: bundleManifest(manifest, {[platform]: inBundle}),
-        serverFiles: {[inBundle]: {from: exe, mode: 0o755}},
+        // The executable embeds Node.js, which is redistributed under its license.
+        serverFiles: {[inBundle]: {from: exe, mode: 0o755}, 'server/dist/NODE-LICENSE': license},
     });
     const unsigned = UNSIGNED_PLATFORMS.has(platform);
     const file = `${manifest.id}-${manifest.version}-${platform}${unsigned ? '-unsigned' : ''}.tar.gz`;
     const bytes = packBundle(stagingRoot, manifest.id, path.join(distDir, file));
     rmSync(stagingRoot, {recursive: true, force: true});
     rmSync(exe, {force: true});
+    rmSync(license, {force: true});
     return {file, kind: 'standalone', platforms: [platform], node: NODE_VERSION, codeCache, ...(unsigned ? {unsigned: true} : {}), bytes};
 }
 

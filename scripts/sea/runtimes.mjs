@@ -36,6 +36,9 @@ export const RUNTIMES = {
     },
 };
 
+/** Node.js's license and the licenses of what it bundles; shipped next to every executable that embeds it. */
+const LICENSE = 'package/LICENSE';
+
 export class RuntimeError extends Error {
     constructor(message) {
         super(message);
@@ -87,9 +90,9 @@ async function fetchTarball(platform, cacheDir) {
 /**
  * Writes the verified Node.js executable for a Mattermost platform key ("linux-amd64") to dest, fetching
  * the registry tarball into cacheDir on first use. The binary is unpacked from the checked tarball every
- * time, so nothing unverified is ever used.
+ * time, so nothing unverified is ever used. licenseDest: where to put Node.js's LICENSE file too.
  */
-export async function extractRuntime(platform, cacheDir, dest) {
+export async function extractRuntime(platform, cacheDir, dest, {licenseDest} = {}) {
     const rt = RUNTIMES[platform];
     if (!rt) {
         throw new RuntimeError(`no Node.js runtime package known for ${platform} (known: ${Object.keys(RUNTIMES).join(', ')})`);
@@ -98,9 +101,12 @@ export async function extractRuntime(platform, cacheDir, dest) {
     const tarball = await fetchTarball(platform, cacheDir);
     const tmp = mkdtempSync(path.join(path.dirname(dest), '.runtime-'));
     try {
-        execFileSync('tar', ['-xzf', tarball, '-C', tmp, rt.binary]);
+        execFileSync('tar', ['-xzf', tarball, '-C', tmp, rt.binary, ...(licenseDest ? [LICENSE] : [])]);
         renameSync(path.join(tmp, rt.binary), dest);
         chmodSync(dest, 0o755);
+        if (licenseDest) {
+            renameSync(path.join(tmp, LICENSE), licenseDest);
+        }
     } finally {
         rmSync(tmp, {recursive: true, force: true});
     }

@@ -130,6 +130,9 @@ func TestStandaloneBundleLayout(t *testing.T) {
 		"a standalone bundle names exactly its own platform's executable")
 	require.Equal(t, PluginID+"-"+m.Version+"-"+harness.RuntimeKey+".tar.gz", e.File)
 	require.False(t, e.Unsigned)
+	license, err := os.ReadFile(filepath.Join(dir, "server/dist/NODE-LICENSE"))
+	require.NoError(t, err, "the executable embeds Node.js: its license ships with it")
+	require.Contains(t, string(license), "Node.js is licensed for use as follows")
 }
 
 func TestPortableBundleLayout(t *testing.T) {

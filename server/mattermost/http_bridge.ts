@@ -11,14 +11,105 @@ import {emptyStruct, RpcClient} from '../transport/netrpc.js';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
-/** What Z_ServeHTTPArgs carries (HTTPRequestSubset, or the whole http.Request on older servers). */
-interface GoRequest {
-    Method?: string;
-    URL?: unknown;
-    Header?: Record<string, string[]>;
-    Host?: string;
-    RemoteAddr?: string;
-    RequestURI?: string;
+/**
+ * The request the host forwards with a ServeHTTP call, read by field name from either wire shape of
+ * `Z_ServeHTTPArgs.Request`:
+ * - `*plugin.HTTPRequestSubset`, server/public v0.1.11 and later (Mattermost 10.7+);
+ * - the whole `*net/http.Request` before that (Mattermost 10.5 ESR and older).
+ * gob is self-describing and matches struct fields by name, and the host fills the same fields in
+ * both (Method, URL, Proto, ProtoMajor, ProtoMinor, Header, Host, RemoteAddr, RequestURI); the
+ * http.Request fields it never fills (Form, TLS, Trailer, ...) arrive as absent, as zero values do.
+ */
+export interface ForwardedRequest {
+    /** "GET" when the host sent none (Go's net/http reads an empty method so). */
+    method: string;
+    /** The request target below /plugins/<id>: path and query, e.g. "/echo?a=1". */
+    target: string;
+    header: Record<string, string[]>;
+    host: string;
+    remoteAddr: string;
+    /** The target as the client sent it, /plugins/<id> included. */
+    requestURI: string;
+}
+
+/** Z_ServeHTTPArgs did not carry a request of either shape; the call is answered as an error. */
+export class ServeHTTPRequestError extends Error {
+    override readonly name = 'ServeHTTPRequestError';
+}
+
+function stringField(o: Record<string, unknown>, name: string): string {
+    const v = o[name];
+    if (v === undefined || v === null) {
+        return '';
+    }
+    if (typeof v !== 'string') {
+        throw new ServeHTTPRequestError(`ServeHTTP request field ${name} is ${typeof v}, not a string`);
+    }
+    return v;
+}
+
+function headerField(o: Record<string, unknown>): Record<string, string[]> {
+    const v = o.Header;
+    if (v === undefined || v === null) {
+        return {};
+    }
+    if (typeof v !== 'object' || Array.isArray(v) || v instanceof Map) {
+        throw new ServeHTTPRequestError('ServeHTTP request field Header is not a map[string][]string');
+    }
+    const out: Record<string, string[]> = {};
+    for (const [name, values] of Object.entries(v as Record<string, unknown>)) {
+        if (values === null || values === undefined) {
+            out[name] = []; // a nil []string: the key without values
+            continue;
+        }
+        if (!Array.isArray(values) || values.some((x) => typeof x !== 'string')) {
+            throw new ServeHTTPRequestError(`ServeHTTP request header ${JSON.stringify(name)} is not a []string`);
+        }
+        out[name] = values as string[];
+    }
+    return out;
+}
+
+/** The request target from url.URL (sent as its MarshalBinary text), else from RequestURI. */
+function targetOf(url: unknown, requestURI: string): string {
+    let text: string;
+    if (url instanceof GoMarshaled) {
+        text = url.toString();
+    } else if (typeof url === 'string') {
+        text = url;
+    } else if (url === undefined || url === null) {
+        return requestURI || '/';
+    } else {
+        throw new ServeHTTPRequestError('ServeHTTP request field URL is not a marshalled url.URL');
+    }
+    if (!text) {
+        return requestURI || '/';
+    }
+    // url.URL's MarshalBinary gives the full URL when scheme/host are set; we need the request target.
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+        const u = new URL(text);
+        return u.pathname + u.search;
+    }
+    return text.startsWith('/') ? text : `/${text}`;
+}
+
+/** Reads Z_ServeHTTPArgs.Request as decoded from gob (either shape, see ForwardedRequest). */
+export function readForwardedRequest(value: unknown): ForwardedRequest {
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Map) {
+        throw new ServeHTTPRequestError(
+            value === undefined || value === null ? 'ServeHTTP call without a request' : 'ServeHTTP request is not a struct',
+        );
+    }
+    const o = value as Record<string, unknown>;
+    const requestURI = stringField(o, 'RequestURI');
+    return {
+        method: stringField(o, 'Method') || 'GET',
+        target: targetOf(o.URL, requestURI),
+        header: headerField(o),
+        host: stringField(o, 'Host'),
+        remoteAddr: stringField(o, 'RemoteAddr'),
+        requestURI,
+    };
 }
 
 const headerType = t.map(t.string, t.slice(t.string));
@@ -122,19 +213,6 @@ function openBodyStream(broker: MuxBroker, id: number): Duplex {
     return body;
 }
 
-function requestUrl(req: GoRequest): string {
-    const url = req.URL instanceof GoMarshaled ? req.URL.toString() : typeof req.URL === 'string' ? req.URL : '';
-    if (!url) {
-        return req.RequestURI || '/';
-    }
-    // url.URL's MarshalBinary gives the full URL when scheme/host are set; we need the request target.
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-        const u = new URL(url);
-        return u.pathname + u.search;
-    }
-    return url.startsWith('/') ? url : `/${url}`;
-}
-
 /** Header values are bytes on the wire; Node's HTTP layer reads header bytes as latin1. */
 function toHeaderBytes(value: string): string {
     return Buffer.from(value, 'utf8').toString('latin1');
@@ -209,10 +287,34 @@ async function pumpBody(res: IncomingMessage, writer: HostResponseWriter): Promi
     await flush();
 }
 
+/** Z_ServeHTTPArgs as decoded from gob; Request is checked by readForwardedRequest. */
 export interface ServeHTTPArgs {
     ResponseWriterStream?: number;
-    Request?: GoRequest;
+    Request?: unknown;
     RequestBodyStream?: number;
+}
+
+/** The request line and raw headers Node's HTTP client replays for req. */
+export function replayRequest(req: ForwardedRequest, hasBody: boolean): {method: string; path: string; headers: string[]} {
+    const headers: string[] = [];
+    let hasHost = false;
+    let hasLength = false;
+    for (const [name, values] of Object.entries(req.header)) {
+        const lower = name.toLowerCase();
+        hasHost ||= lower === 'host';
+        hasLength ||= lower === 'content-length' && values.length > 0;
+        for (const v of values) {
+            headers.push(name, toHeaderBytes(v));
+        }
+    }
+    if (req.host && !hasHost) {
+        headers.push('Host', toHeaderBytes(req.host));
+    }
+    // Without a body and a length Node would send the request chunked; the handler must see none.
+    if (!hasLength && !hasBody) {
+        headers.push('Content-Length', '0');
+    }
+    return {method: req.method, path: req.target, headers};
 }
 
 /**
@@ -220,9 +322,12 @@ export interface ServeHTTPArgs {
  * which must happen before the RPC reply goes out.
  */
 export async function serveHTTP(broker: MuxBroker, args: ServeHTTPArgs, handler: RequestHandler): Promise<void> {
+    // Checked before any stream is opened: a malformed call is answered as an RPC error, which the
+    // host turns into a 500 response.
+    const forwarded = readForwardedRequest(args.Request);
     const writer = new HostResponseWriter(broker, Number(args.ResponseWriterStream ?? 0));
     const body = args.RequestBodyStream ? openBodyStream(broker, Number(args.RequestBodyStream)) : undefined;
-    const goReq = args.Request ?? {};
+    const replay = replayRequest(forwarded, body !== undefined);
 
     const [clientEnd, serverEnd] = duplexPair();
     const server = http.createServer((req, res) => {
@@ -237,24 +342,13 @@ export async function serveHTTP(broker: MuxBroker, args: ServeHTTPArgs, handler:
     });
     server.emit('connection', serverEnd);
 
-    const headers: string[] = [];
-    for (const [name, values] of Object.entries(goReq.Header ?? {})) {
-        for (const v of values ?? []) {
-            headers.push(name, toHeaderBytes(v));
-        }
-    }
-    if (goReq.Host && !Object.keys(goReq.Header ?? {}).some((k) => k.toLowerCase() === 'host')) {
-        headers.push('Host', goReq.Host);
-    }
-    const hasLength = Object.keys(goReq.Header ?? {}).some((k) => k.toLowerCase() === 'content-length');
-
     try {
         await new Promise<void>((resolve, reject) => {
             const req = http.request(
                 {
-                    method: goReq.Method || 'GET',
-                    path: requestUrl(goReq),
-                    headers,
+                    method: replay.method,
+                    path: replay.path,
+                    headers: replay.headers,
                     setHost: false,
                     // With no agent, Node uses this connection for the one request.
                     createConnection: () => clientEnd as unknown as import('node:net').Socket,
@@ -267,9 +361,6 @@ export async function serveHTTP(broker: MuxBroker, args: ServeHTTPArgs, handler:
                 },
             );
             req.on('error', reject);
-            if (!hasLength && !body) {
-                req.setHeader('Content-Length', '0');
-            }
             if (body) {
                 body.pipe(req);
                 body.on('error', (err) => req.destroy(err));

@@ -91,11 +91,10 @@ function smokeTest(exe) {
     }
 }
 
-async function buildStandalone({manifest, platform, blob, codeCache, work}) {
+async function buildStandalone({manifest, platform, blob, codeCache, license, work}) {
     const exeName = `plugin-${platform}${platform.startsWith('windows-') ? '.exe' : ''}`;
     const exe = path.join(work, exeName);
-    const license = path.join(work, 'NODE-LICENSE');
-    await extractRuntime(platform, cacheDir, exe, {licenseDest: license});
+    await extractRuntime(platform, cacheDir, exe);
     injectBlob(exe, blob, platform);
     if (platform === hostPlatform()) {
         smokeTest(exe);
@@ -114,7 +113,6 @@ async function buildStandalone({manifest, platform, blob, codeCache, work}) {
     const bytes = packBundle(stagingRoot, manifest.id, path.join(distDir, file));
     rmSync(stagingRoot, {recursive: true, force: true});
     rmSync(exe, {force: true});
-    rmSync(license, {force: true});
     return {file, kind: 'standalone', platforms: [platform], node: NODE_VERSION, codeCache, ...(unsigned ? {unsigned: true} : {}), bytes};
 }
 
@@ -151,7 +149,8 @@ async function main() {
     const work = mkdtempSync(path.join(os.tmpdir(), 'dist-'));
     const bundles = [];
     try {
-        const hostNode = await extractRuntime(host, cacheDir, path.join(work, 'node'));
+        const license = path.join(work, 'NODE-LICENSE');
+        const hostNode = await extractRuntime(host, cacheDir, path.join(work, 'node'), {licenseDest: license});
         const blobOptions = {node: hostNode, main: path.join(root, 'server/dist/plugin.cjs'), execArgv: opts.execArgv};
         const blobs = {
             plain: makeBlob(blobOptions),
@@ -162,7 +161,7 @@ async function main() {
         for (const platform of opts.platforms) {
             const blob = platform === host ? blobs.withCodeCache : blobs.plain;
             console.log(`standalone: ${platform}${platform === host ? ' (with code cache)' : ''}`);
-            bundles.push(await buildStandalone({manifest, platform, blob, codeCache: platform === host, work}));
+            bundles.push(await buildStandalone({manifest, platform, blob, codeCache: platform === host, license, work}));
         }
     } finally {
         rmSync(work, {recursive: true, force: true});

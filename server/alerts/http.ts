@@ -31,7 +31,8 @@ export class HttpError extends Error {
     }
 }
 
-const channelIdSchema = z.string().regex(/^[a-z0-9]{26}$/, 'must be a Mattermost channel id (26 lowercase letters and digits)');
+const mattermostId = /^[a-z0-9]{26}$/;
+const channelIdSchema = z.string().regex(mattermostId, 'must be a Mattermost channel id (26 lowercase letters and digits)');
 
 // eslint-disable-next-line no-control-regex
 const controlChars = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
@@ -99,7 +100,8 @@ export function alertsRouter(deps: HttpDeps): express.Router {
 
     router.use((req, res, next) => {
         const userId = req.get('Mattermost-User-Id');
-        if (!userId) {
+        // The server sets a user id or nothing; anything else (which the store would refuse as a key) is no session.
+        if (!userId || !mattermostId.test(userId)) {
             next(new HttpError(401, 'not logged in'));
             return;
         }

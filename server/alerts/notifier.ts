@@ -15,6 +15,9 @@ import type {Settings} from './settings.js';
 import type {Snooze} from './snooze.js';
 import type {StoredWord, WordStore} from './store.js';
 
+/** Recipients of one post alerted at the same time, at most. */
+const ALERTS_IN_FLIGHT = 8;
+
 export interface NotifierDeps {
     host: AlertsHost;
     log: Log;
@@ -171,16 +174,23 @@ export class Notifier {
         const [channel, author] = await Promise.all([host.getChannel(post.channel_id), host.getUser(post.user_id).catch(() => undefined)]);
         const teamName = channel.team_id ? await host.getTeam(channel.team_id).then((t) => t.name, () => undefined) : undefined;
         let sent = 0;
-        for (const hit of hits) {
-            try {
-                if (await this.alertOne(post, hit, channel, teamName, author?.username ?? 'someone', edited)) {
-                    sent++;
+        let next = 0;
+        // Each alert is a chain of server round trips; recipients are independent (one hit per user), so a
+        // few chains run at once, not so many that one post floods the server.
+        const worker = async (): Promise<void> => {
+            while (next < hits.length) {
+                const hit = hits[next++]!;
+                try {
+                    if (await this.alertOne(post, hit, channel, teamName, author?.username ?? 'someone', edited)) {
+                        sent++;
+                    }
+                } catch (err) {
+                    // One recipient's failure must not cost the others their alert.
+                    this.deps.log.warn('trigger alert not delivered', 'user_id', hit.userId, 'post_id', post.id, 'error', String(err));
                 }
-            } catch (err) {
-                // One recipient's failure must not cost the others their alert.
-                this.deps.log.warn('trigger alert not delivered', 'user_id', hit.userId, 'post_id', post.id, 'error', String(err));
             }
-        }
+        };
+        await Promise.all(Array.from({length: Math.min(ALERTS_IN_FLIGHT, hits.length)}, worker));
         return sent;
     }
 

@@ -166,4 +166,30 @@ describe('notifier', () => {
         expect(await notifier.onPosted(post(bob, 'deploy'))).toBe(0);
         expect(dms).toEqual([]);
     });
+
+    it('alerts the recipients of one post a few at a time, each exactly once', async () => {
+        const many = Array.from({length: 20}, (_, i) => `u${String(i).padStart(2, '0')}`.padEnd(26, 'u'));
+        for (const u of many) {
+            members.add(u);
+            await setWords(u, ['release']);
+        }
+        let inFlight = 0;
+        let most = 0;
+        const slowHost: AlertsHost = {
+            ...host,
+            createPost: async (p) => {
+                inFlight++;
+                most = Math.max(most, inFlight);
+                await new Promise((resolve) => setTimeout(resolve, 5));
+                inFlight--;
+                return host.createPost(p);
+            },
+        };
+        const n = new Notifier({host: slowHost, log, kv, store, flood: new FloodControl(kv), snooze: new Snooze(kv), settings: () => settings, botUserId: () => bot, siteURL: () => 'https://chat.example.com'});
+        expect(await n.onPosted(post(bob, 'release today'))).toBe(20);
+        expect(dms.map((d) => d.to).sort()).toEqual([...many].sort());
+        expect(most).toBeGreaterThan(1);
+        expect(most).toBeLessThanOrEqual(8);
+    });
 });
+

@@ -12,6 +12,12 @@
 //	CONFORMANCE_PLUGIN_DIR=$PWD/build/tsplugin go test ./... -count=1
 //
 // CONFORMANCE_VERBOSE=1 prints the host log of every test, not only of failed ones.
+//
+// go.mod pins the newest server/public; go.mm<line>.mod pin the host code of older Mattermost
+// release lines, whose API differences the mmpublic_pre* build tags select (harness/compat_*.go).
+// scripts/conformance.mjs runs every line; by hand, for one line:
+//
+//	GOFLAGS="-modfile=$PWD/go.mm10.5.mod -tags=mmpublic_pre04,mmpublic_pre021" go test . ./alerts -count=1
 package conformance
 
 import (

@@ -326,7 +326,7 @@ export class PluginAPI {
     async log(level: LogLevel, message: string, ...keyValuePairs: unknown[]): Promise<void> {
         const method = {debug: 'LogDebug', info: 'LogInfo', warn: 'LogWarn', error: 'LogError'}[level];
         // The Go glue stringifies every key/value before sending; we do the same so any value is accepted.
-        const pairs = keyValuePairs.map((v) => new GoInterface('string', stringify(v), t.string));
+        const pairs = keyValuePairs.map((v) => new GoInterface('string', logString(v), t.string));
         await this.call(method, [['A', arg.string], ['B', arg.anyList]], {A: message, B: pairs});
     }
 
@@ -347,7 +347,8 @@ export class PluginAPI {
     }
 }
 
-function stringify(v: unknown): string {
+/** A log key or value as the server's log shows it (the API's log methods take strings). */
+export function logString(v: unknown): string {
     if (typeof v === 'string') {
         return v;
     }

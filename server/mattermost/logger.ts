@@ -1,7 +1,7 @@
 // Logging through the server. Lines go to the plugin API's LogDebug/LogInfo/LogWarn/LogError, so they land
 // in the server log tagged with the plugin id; a line at a level none of the server's log sinks keeps is not
 // sent at all (each line is an RPC round trip). A logging failure never reaches the caller.
-import type {LogLevel} from './api.js';
+import {logString, type LogLevel} from './api.js';
 
 export type {LogLevel};
 
@@ -141,7 +141,7 @@ export function stderrLog(level: LogLevel, message: string, ...keyValuePairs: un
         '@timestamp': hclogTimestamp(new Date()),
     };
     for (let i = 0; i + 1 < keyValuePairs.length; i += 2) {
-        entry[String(keyValuePairs[i])] = stringify(keyValuePairs[i + 1]);
+        entry[String(keyValuePairs[i])] = logString(keyValuePairs[i + 1]);
     }
     try {
         process.stderr.write(`${JSON.stringify(entry)}\n`);
@@ -153,20 +153,6 @@ export function stderrLog(level: LogLevel, message: string, ...keyValuePairs: un
 /** go-plugin parses "2006-01-02T15:04:05.000000Z07:00"; anything else is not taken as an hclog entry. */
 function hclogTimestamp(d: Date): string {
     return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
-
-function stringify(v: unknown): string {
-    if (v instanceof Error) {
-        return v.message;
-    }
-    if (typeof v === 'object' && v !== null) {
-        try {
-            return JSON.stringify(v);
-        } catch {
-            return String(v);
-        }
-    }
-    return String(v);
 }
 
 export type LogFallback = (level: LogLevel, message: string, ...keyValuePairs: unknown[]) => void;

@@ -12,7 +12,8 @@
 //   that character, looked up wherever such a character is in the post.
 // - The rest (a first character shared by more than a few such words, an emoji edge that is a word
 //   character at the end only, a lone surrogate; usually none) goes into an Aho–Corasick automaton over
-//   UTF-16 code units, run only over the parts of a post near emoji / no-space characters.
+//   UTF-16 code units, which steps over units no such word contains at the cost of a bit test (and, when
+//   those words contain ASCII, runs only over the parts of a post near emoji / no-space characters).
 // Per post: normalise the text once (match_text.ts: a shortcut for plain text, else normalizeText; the map
 // back to the original is built only when something matched); walk it once, and at every place where a
 // word of the first index may start look up the key that begins there, verifying each word filed under it

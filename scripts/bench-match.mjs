@@ -1,11 +1,12 @@
 // Trigger-word matching, per 1 KiB post, against channels of 10, 1 000 and 100 000 words:
 //   node scripts/bench-match.mjs            (npm run bench:match)
-// - warm: WordMatcher.match on a built matcher (per post kind: English, Japanese, emoji-heavy);
+// - warm: WordMatcher.match on a built matcher (per post kind: English, Japanese, emoji-heavy, Korean);
 // - cold: decode the channel's JSON document {"version":n,"users":{uid:[{word,key}]}} and build the matcher;
 // - naive: one regular expression per word (same whole-word rule, ASCII approximation); at large counts a
 //   sample of the expressions is timed and scaled to the full count.
 // Prints a table and, last, one JSON line: {"bench":"match","us_per_post_100k":…,"cold_ms_1k":…,"speedup_vs_naive_100k":…}
-// (us_per_post_100k: the English post, which is the common case; the other kinds follow in the same line).
+// (us_per_post_100k: the English post, which is the common case; the other kinds follow in the same line;
+// the Korean post has particles after its words, which the matcher looks up at every Hangul character).
 // Bundles server/alerts/matcher.ts with esbuild first (as scripts/bench-matcher.mjs does).
 import {build} from 'esbuild';
 import {mkdtempSync, rmSync} from 'node:fs';
@@ -63,6 +64,7 @@ const posts0 = {
     english: fill('We will deploy the new release tonight; whoever is on call please watch the dashboards (https://grafana.example.com/d/abc) and ping @oncall if error rates go up. '),
     japanese: fill('本日の夜に新しいリリースを本番環境へ部署します。監視をお願いします。障害があれば連絡してください。'),
     emoji: fill('ship it :rocket: 🚀 👍🏽 :+1: ❤️ 🎉 done ✅ :tada: '),
+    korean: fill('오늘 밤에 새 릴리스를 운영 서버에 배포합니다. 서버가 다운되면 바로 연락해 주세요. 모니터링을 부탁드립니다. '),
 };
 const posts = JSON.parse(JSON.stringify(posts0));
 
@@ -75,7 +77,7 @@ function channelDoc(count) {
         (users[uid] ??= []).push({word: w, key: w.toLowerCase()});
     }
     const extra = (users['user_extra'] ??= []);
-    for (const w of ['deploy', 'on call', ':rocket:', '部署']) extra.push({word: w, key: w});
+    for (const w of ['deploy', 'on call', ':rocket:', '部署', '서버']) extra.push({word: w, key: w});
     return JSON.stringify({version: 7, users});
 }
 
@@ -141,7 +143,7 @@ const f = (x, d = 1) => x.toFixed(d);
 console.log(`node ${process.version}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; one-time table set-up ${f(setupMs)} ms (not in cold)`);
 console.log('per 1 KiB post; warm = match on a built matcher (µs); cold = JSON.parse of the channel doc + build (ms); naive = one RegExp per word, English post (µs); old = the previous matcher (test/unit/alerts/reference_matcher.ts)');
 console.log('');
-console.log(['words', 'distinct', 'warm en µs', 'warm ja µs', 'warm emoji µs', 'cold ms', 'naive en µs', 'naive/warm', 'old en µs', 'old cold ms'].map((h) => h.padStart(14)).join(''));
+console.log(['words', 'distinct', 'warm en µs', 'warm ja µs', 'warm emoji µs', 'warm ko µs', 'cold ms', 'naive en µs', 'naive/warm', 'old en µs', 'old cold ms'].map((h) => h.padStart(14)).join(''));
 for (const r of rows) {
     console.log(
         [
@@ -150,6 +152,7 @@ for (const r of rows) {
             f(r.warm.english),
             f(r.warm.japanese),
             f(r.warm.emoji),
+            f(r.warm.korean),
             f(r.cold, 2),
             f(r.naive, 0) + (r.sampled ? '*' : ''),
             (r.naive / r.warm.english < 10 ? f(r.naive / r.warm.english, 2) : f(r.naive / r.warm.english, 0)) + '×',
@@ -173,6 +176,7 @@ console.log(
         speedup_vs_naive_100k: Math.round(r100k.naive / r100k.warm.english),
         us_per_post_100k_japanese: Number(f(r100k.warm.japanese, 2)),
         us_per_post_100k_emoji: Number(f(r100k.warm.emoji, 2)),
+        us_per_post_100k_korean: Number(f(r100k.warm.korean, 2)),
         load_avg_1m: Number(loadavg()[0].toFixed(2)),
     }),
 );

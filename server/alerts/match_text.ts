@@ -1,10 +1,11 @@
 // The normalised form of a post for matching: normalizeText's result, computed without its general
 // machinery when the text is made only of characters that normalise to themselves on their own (ASCII
-// other than white space and "A"-"Z", and "stable" BMP characters such as most CJK), ASCII white space
-// and "A"-"Z", with no emoji shortcode candidate. Then normalising is lower-casing A-Z and collapsing
+// other than white space and "A"-"Z", and "stable" BMP characters such as most CJK and Hangul, but not
+// the quotation-mark look-alikes normalizeText folds), ASCII white space and "A"-"Z", with no emoji
+// shortcode candidate. Then normalising is lower-casing A-Z and collapsing
 // white-space runs to " ", and the map back to the original is built only if asked for (when something
 // matched). Anything else goes to normalizeText. A property test checks both agree.
-import {cpFlags, F_ATTACH, F_EMOJI, F_IGNORE, F_STRIP, F_WS, foldCase, normalizeTextOnly, normalizeTextPrefix, type NormalizedText} from './normalize.js';
+import {cpFlags, F_ATTACH, F_EMOJI, F_IGNORE, F_STRIP, F_WS, foldCase, isQuoteLookalike, normalizeTextOnly, normalizeTextPrefix, type NormalizedText} from './normalize.js';
 
 export interface MatchText {
     text: string;
@@ -22,7 +23,7 @@ function isStable(c: number): boolean {
     if (v === 0) {
         const ch = String.fromCharCode(c);
         const special = F_WS | F_ATTACH | F_IGNORE | F_STRIP | F_EMOJI;
-        v = !(cpFlags(c) & special) && ch.normalize('NFKC') === ch && foldCase(ch) === ch ? 1 : 2;
+        v = !(cpFlags(c) & special) && ch.normalize('NFKC') === ch && foldCase(ch) === ch && !isQuoteLookalike(c) ? 1 : 2;
         table[c] = v;
     }
     return v === 1;

@@ -20,8 +20,9 @@
 // in place; then the other two; the boundary rules are checked on candidate hits only. A word of the first
 // index can only be accepted at a start after a non-word character (or at the start of the text), or
 // after 1 to 3 "_" that open a run of word characters (the emphasis rule), and its first key then ends
-// where the text's run of word characters ends (or, under the emphasis rule, just before 1 to 3 closing
-// "_"): so the lookups find every hit the rules accept. (A property test checks the matcher against the
+// where the text's run of word characters ends, or before a Hangul character of that run (the particle
+// rule), or, under the emphasis rule, just before 1 to 3 closing "_": so the lookups find every hit the
+// rules accept. (A property test checks the matcher against the
 // previous implementation, one automaton over all words.)
 //
 // Boundary rules, checked on the normalised text at the two ends of a hit:
@@ -30,9 +31,12 @@
 //   start/end of text, white space, punctuation and symbols are fine ("deploy!", "(deploy)",
 //   "**deploy**", "deploy's", "https://x/deploy/"). The rule applies at the ends only: the word itself may
 //   contain anything ("c++", "node.js", "on call").
+// - Korean particles: Hangul right after a hit does not join it ("서버" in "서버가 다운됐어요", "api" in
+//   "API가"), as Korean attaches particles and endings to the noun; Hangul before it does ("서버" not
+//   in "웹서버"). (Hangul is written with spaces between words, so it is not a no-space script.)
 // - Markdown emphasis with "_": a hit wrapped on both sides by the same number (1 to 3) of "_", with no
-//   word character beyond them, counts as whole ("_deploy_", "__deploy__"); an unpaired or uneven "_"
-//   still joins ("_deploy", "deploy_", "_deploy__").
+//   word character beyond them, counts as whole ("_deploy_", "__deploy__", and "_서버가_" with the
+//   particles inside); an unpaired or uneven "_" still joins ("_deploy", "deploy_", "_deploy__").
 // - Scripts written without spaces (Han, Hiragana, Katakana, Thai, Lao, Khmer, Myanmar): a word edge in
 //   such a script has no boundary requirement (substring match), and such characters next to a hit do
 //   not join it ("部署" in "今日部署します", "api" in "APIを使う").
@@ -40,7 +44,7 @@
 // - Whole characters only, in every case: a hit may not start or end inside a character's cluster
 //   (before a combining mark, ZWJ, ...; after a ZWJ; halfway through a flag's regional-indicator pair),
 //   so "👨" does not fire on "👨‍💻" and "🇸🇬" does not fire on "🇺🇸🇬🇧".
-import {F_ATTACH, F_EMOJI, F_JOIN, F_NOSPACE, cpFlags, normalizeWord} from './normalize.js';
+import {F_ATTACH, F_EMOJI, F_JOIN, F_NOSPACE, cpFlags, isHangul, normalizeWord} from './normalize.js';
 import {matchText} from './match_text.js';
 import {isRegionalIndicator} from './emoji.js';
 import {HASH_SEED, hashStep, hashUnits, KeyIndex, unitsEqual} from './token_index.js';
@@ -265,18 +269,21 @@ function accept(c: Candidate, s: number, e: number, p: Pattern): boolean {
         if (p.startsRI && runs[s]! % 2 === 1) return false;
         if (p.endsRI && after >= 0 && isRegionalIndicator(after) && runs[e]! % 2 === 1) return false;
     }
-    // Whole words.
+    // Whole words; Hangul after a hit is a particle or ending attached to it ("서버가").
     const joinedBefore = !p.freeStart && isJoin(before);
-    const joinedAfter = !p.freeEnd && isJoin(after);
+    const joinedAfter = !p.freeEnd && isJoin(after) && !isHangul(after);
     if (!joinedBefore && !joinedAfter) return true;
-    if (!(before === UNDERSCORE && after === UNDERSCORE)) return false;
-    // "_word_": the same short run of "_" on both sides, nothing word-like beyond.
+    if (before !== UNDERSCORE) return false;
+    // "_word_": the same short run of "_" on both sides (the closing one after the particles of a
+    // Korean word: "_서버가_"), nothing word-like beyond.
+    let t = e;
+    while (t < n && isHangul(text.charCodeAt(t))) t++;
     let l = 0;
     while (l < 4 && text.charCodeAt(s - 1 - l) === UNDERSCORE) l++;
     let r = 0;
-    while (r < 4 && text.charCodeAt(e + r) === UNDERSCORE) r++;
-    if (l !== r || l > 3) return false;
-    return !isJoin(cpBefore(text, s - l)) && !isJoin(e + r < n ? text.codePointAt(e + r)! : -1);
+    while (r < 4 && text.charCodeAt(t + r) === UNDERSCORE) r++;
+    if (r === 0 || l !== r || l > 3) return false;
+    return !isJoin(cpBefore(text, s - l)) && !isJoin(t + r < n ? text.codePointAt(t + r)! : -1);
 }
 
 function edgeFlags(word: string): Pick<Pattern, 'freeStart' | 'freeEnd' | 'startsRI' | 'endsRI'> {
@@ -550,6 +557,7 @@ export class WordMatcher<T> {
             }
             if (f & F_JOIN) {
                 // A run of word characters [i, j), after a non-word character or the start of the text.
+                const keyed = u0 >= 0x80 || firstAscii[u0] === 1;
                 let h = HASH_SEED;
                 let j = i;
                 for (;;) {
@@ -562,11 +570,14 @@ export class WordMatcher<T> {
                     } else if (isLowSurrogate(u)) {
                         // the second half of a pair already judged whole (a lone one is not a word character)
                         if (!(cpAt(text, j - 1) > 0xffff)) break;
-                    } else if (!(cpFlags(cpAt(text, j)) & F_JOIN)) {
-                        break;
+                    } else {
+                        const cp = cpAt(text, j);
+                        if (!(cpFlags(cp) & F_JOIN)) break;
+                        // A word may end where Hangul particles start: its key is the run so far.
+                        if (keyed && isHangul(cp)) this.lookup(c, i, j, h, found);
                     }
                 }
-                if (u0 >= 0x80 || firstAscii[u0] === 1) this.lookup(c, i, j, h, found);
+                if (keyed) this.lookup(c, i, j, h, found);
                 if (u0 === UNDERSCORE) {
                     // "_word_": starts after 1 to 3 opening "_".
                     for (let l = 1; l <= 3 && i + l <= j && text.charCodeAt(i + l - 1) === UNDERSCORE; l++) this.afterUnderscores(c, i + l, j, found);
@@ -585,7 +596,14 @@ export class WordMatcher<T> {
     private afterUnderscores(c: Candidate, s: number, runEnd: number, found: Found): void {
         const text = c.text;
         if (s < runEnd) {
-            this.lookup(c, s, runEnd, hashUnits(text, s, runEnd), found);
+            let h = HASH_SEED;
+            for (let p = s; p < runEnd; ) {
+                h = hashStep(h, text.charCodeAt(p));
+                p++;
+                // ("_서버가_": the key ends where the particles start.)
+                if (p < runEnd && isHangul(text.charCodeAt(p))) this.lookup(c, s, p, h, found);
+            }
+            this.lookup(c, s, runEnd, h, found);
             // A word of word characters only, closed by 1 to 3 "_".
             for (let r = 1; r <= 3 && runEnd - r > s && text.charCodeAt(runEnd - r) === UNDERSCORE; r++) {
                 this.lookup(c, s, runEnd - r, hashUnits(text, s, runEnd - r), found);

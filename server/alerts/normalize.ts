@@ -15,7 +15,10 @@
 //      so Turkish "ı" stays "ı" and "İ" folds to "i̇") and, where folding changed it, NFKC-normalised
 //      again. Emoji skip NFKC so that "ℹ️", "Ⓜ️" and "™️" stay emoji instead of becoming the letters
 //      "i", "m", "tm".
-//   4. Every run of whitespace (any Unicode white space, line breaks included, and spaces NFKC produces)
+//   4. Apostrophe and quotation-mark look-alikes become ASCII "'" and '"' (see QUOTE_FOLDS), before NFKC
+//      (which would turn "″" into two primes and "´" into a space and a combining accent) and again
+//      after it (case folding turns "ŉ" into "ʼn", NFKC "‴" into three primes).
+//   5. Every run of whitespace (any Unicode white space, line breaks included, and spaces NFKC produces)
 //      becomes one " ".
 // Chunks are cut before every character that is not an extender, which is where NFKC composition cannot
 // reach across, so normalising chunk by chunk gives the same text as normalising the whole (a property
@@ -131,6 +134,63 @@ export function cpFlags(cp: number): number {
         astral[cp - 0x10000] = v;
     }
     return v & 0x7f;
+}
+
+// ---- Hangul -------------------------------------------------------------------------------------------
+
+/** Script=Hangul: jamo, compatibility jamo, syllables, halfwidth and enclosed forms, tone marks. */
+export function isHangul(cp: number): boolean {
+    if (cp >= 0xac00) return cp <= 0xd7a3 || (cp >= 0xd7b0 && cp <= 0xd7fb && (cp <= 0xd7c6 || cp >= 0xd7cb)) || isHalfwidthHangul(cp);
+    return (
+        (cp >= 0x1100 && cp <= 0x11ff) ||
+        (cp >= 0x3131 && (cp <= 0x318e || (cp >= 0x3200 && cp <= 0x321e) || (cp >= 0x3260 && cp <= 0x327e) || (cp >= 0xa960 && cp <= 0xa97c))) ||
+        cp === 0x302e ||
+        cp === 0x302f
+    );
+}
+
+function isHalfwidthHangul(cp: number): boolean {
+    if (cp < 0xffa0 || cp > 0xffdc) return false;
+    return cp <= 0xffbe || (cp >= 0xffc2 && cp <= 0xffc7) || (cp >= 0xffca && cp <= 0xffcf) || (cp >= 0xffd2 && cp <= 0xffd7) || cp >= 0xffda;
+}
+
+// ---- quotation marks ----------------------------------------------------------------------------------
+
+/**
+ * What phones, smart-punctuation editors and some keyboard layouts put where the writer meant ASCII "'"
+ * or '"' (and vice versa): folded so that "don't" and "don’t", "\"on call\"" and "“on call”" are the same.
+ * - "'": ’ and ‘ (iOS/macOS/Android smart punctuation; ‘ at a word start: ‘til, ‘90s), ‚ (the German
+ *   opening quote those produce), ‛ (their reversed form), ʼ (the apostrophe letter: Ukrainian and other
+ *   layouts, and what case folding makes of "ŉ"), ʻ (the ʻokina, written "'" where it is not on the
+ *   keyboard: Hawaiʻi/Hawai'i), ′ (prime, drawn the same), ´ (the acute accent that German, Spanish and
+ *   French typists use as an apostrophe: don´t).
+ * - '"': “ ” „ ‟ (smart quotes, German and English), ″ (double prime, drawn the same; inches are "
+ *   too), ˮ (the double apostrophe letter).
+ * Fullwidth ＇ and ＂ need nothing here: NFKC maps them. Not folded: "`" (Mattermost's code delimiter, never
+ * what a phone types for an apostrophe: "'x'" must not turn into a code span's "`x`"), ‵ and ‶ (the
+ * reversed primes, drawn like "`"), and « » ‹ › 「 」 (quotation marks, but not drawn like "'" or '"').
+ */
+const QUOTE_FOLDS: ReadonlyMap<number, number> = new Map([
+    [0x2019, 0x27], [0x2018, 0x27], [0x201a, 0x27], [0x201b, 0x27], [0x02bc, 0x27], [0x02bb, 0x27], [0x2032, 0x27], [0x00b4, 0x27],
+    [0x201c, 0x22], [0x201d, 0x22], [0x201e, 0x22], [0x201f, 0x22], [0x2033, 0x22], [0x02ee, 0x22],
+]);
+
+/** Whether c is folded by foldQuotes. (All of them are in the BMP, in these three blocks.) */
+export function isQuoteLookalike(c: number): boolean {
+    return (c >= 0x2018 ? c <= 0x2033 : c === 0xb4 || (c >= 0x2bb && c <= 0x2ee)) && QUOTE_FOLDS.has(c);
+}
+
+/** s with the look-alikes of "'" and '"' replaced by them (see QUOTE_FOLDS). */
+export function foldQuotes(s: string): string {
+    let i = 0;
+    while (i < s.length && !isQuoteLookalike(s.charCodeAt(i))) i++;
+    if (i === s.length) return s;
+    let out = s.slice(0, i);
+    for (; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        out += isQuoteLookalike(c) ? String.fromCharCode(QUOTE_FOLDS.get(c)!) : s[i];
+    }
+    return out;
 }
 
 // ---- case folding -------------------------------------------------------------------------------------
@@ -308,7 +368,8 @@ function shortcodeEmoji(name: string): string | null {
     return v;
 }
 
-/** Chunk normalisation: drop F_STRIP/F_IGNORE characters, then (unless an emoji) NFKC + case folding. */
+/** Chunk normalisation: drop F_STRIP/F_IGNORE characters, then (unless an emoji) quote folding, NFKC, case
+ * folding and quote folding again. */
 function normalizeChunk(chunk: string, baseFlags: number): string {
     let s = '';
     let last = 0;
@@ -323,11 +384,11 @@ function normalizeChunk(chunk: string, baseFlags: number): string {
     }
     s = last === 0 ? chunk : s + chunk.slice(last);
     if (baseFlags & F_EMOJI) return s;
-    const nfkc = s.normalize('NFKC');
+    const nfkc = foldQuotes(s).normalize('NFKC');
     const folded = foldCase(nfkc);
     // Folding can leave text that is not in NFKC (marks out of canonical order after "İ" -> "i̇", a
     // decomposed "ǰ"); normalising again makes the whole idempotent, as keys must be.
-    return folded === nfkc ? folded : folded.normalize('NFKC');
+    return foldQuotes(folded === nfkc ? folded : folded.normalize('NFKC'));
 }
 
 function codePointLength(cp: number): number {
@@ -343,7 +404,7 @@ function isStable(c: number): boolean {
     if (v === 0) {
         const ch = String.fromCharCode(c);
         const special = F_WS | F_ATTACH | F_IGNORE | F_STRIP | F_EMOJI;
-        v = !(cpFlags(c) & special) && ch.normalize('NFKC') === ch && !(foldTable ?? folds()).has(c) ? 1 : 2;
+        v = !(cpFlags(c) & special) && ch.normalize('NFKC') === ch && !(foldTable ?? folds()).has(c) && !isQuoteLookalike(c) ? 1 : 2;
         stable[c] = v;
     }
     return v === 1;

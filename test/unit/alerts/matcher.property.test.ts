@@ -18,8 +18,16 @@ function plainOnly(s: string): string {
     return out;
 }
 
+// The quotation-mark look-alikes, as the matcher documents them (written out here, not taken from normalize.ts).
+const APOSTROPHES = /[\u2018\u2019\u201A\u201B\u02BC\u02BB\u2032\u00B4]/gu;
+const DOUBLE_QUOTES = /[\u201C\u201D\u201E\u201F\u2033\u02EE]/gu;
+const quotes = (s: string) => s.replace(APOSTROPHES, "'").replace(DOUBLE_QUOTES, '"');
+
 // Characters that compose, reorder, decompose or fold in interesting ways.
 const tricky = [
+    // quotation marks: NFKC turns "″" into two primes, "´" into a space and an accent, "ŉ" into "ʼn"
+    "'", '"', '\u2019', '\u2018', '\u201A', '\u201B', '\u02BC', '\u02BB', '\u2032', '\u2033', '\u2034', '\u2057', '\u00B4', '\u201C',
+    '\u201D', '\u201E', '\u02EE', '\u0149', '\uFF07', '\uFF02', '`', '\u2035', '\u2036', '\u00AB',
     'a', 'A', 'e', 'E', 'i', 'I', 'k', 's', 'S', 'o', '\u0301', '\u0316', '\u0308', '\u0307', '\u030C', '\u0345',
     'ß', 'ẞ', 'İ', 'ı', 'ǰ', 'ŉ', 'ΐ', 'Σ', 'ς', 'ᾼ', 'ﬁ', 'ﬀ', '①', '㍿', 'ℌ', 'Ａ', '\u212A',
     '가', '\u1100', '\u1161', '\u11A8', '\u0B47', '\u0B3E', '\u0DD9', '\u0DCF', '\u1025', '\u102E',
@@ -28,12 +36,12 @@ const tricky = [
 ];
 
 describe('normalisation (properties)', () => {
-    it('normalising chunk by chunk gives what NFKC + folding + NFKC of the whole gives', () => {
+    it('normalising chunk by chunk gives what quotes + NFKC + folding + NFKC + quotes of the whole gives', () => {
         fc.assert(
             fc.property(fc.oneof(fc.string({unit: fc.constantFrom(...tricky), maxLength: 12}), fc.string({unit: 'binary', maxLength: 40})), (raw) => {
                 const s = plainOnly(raw);
-                const folded = foldCase(s.normalize('NFKC'));
-                return normalizeText(s).text === folded.normalize('NFKC');
+                const folded = foldCase(quotes(s).normalize('NFKC'));
+                return normalizeText(s).text === quotes(folded.normalize('NFKC'));
             }),
             {numRuns: RUNS},
         );
@@ -89,32 +97,38 @@ describe('matching (properties)', () => {
         );
     });
 
-    // An independent, naive implementation of the rules for a small ASCII alphabet (where normalisation is
-    // just lower-casing and collapsing spaces): every occurrence found with indexOf, boundaries checked by hand.
+    // An independent, naive implementation of the rules for a small alphabet of ASCII, quotation marks and
+    // Hangul syllables (where normalisation is lower-casing, folding the quotation marks one for one and
+    // collapsing spaces): every occurrence found with indexOf, boundaries checked by hand.
     function oracle(ws: string[], text: string): Array<[string, number, number]> {
+        const fold = (x: string) => quotes(x.toLowerCase());
         let norm = '';
         const start: number[] = [];
         const end: number[] = [];
         for (let i = 0; i < text.length; ) {
             let j = i + 1;
             if (text[i] === ' ') while (text[j] === ' ') j++;
-            norm += text[i]!.toLowerCase();
+            norm += fold(text[i]!);
             start.push(i);
             end.push(j);
             i = j;
         }
-        const join = (c: string | undefined) => c !== undefined && /[a-z0-9_-]/.test(c);
+        const hangul = (c: string | undefined) => c !== undefined && c >= '가' && c <= '힣';
+        const join = (c: string | undefined) => c !== undefined && (/[a-z0-9_-]/.test(c) || hangul(c));
         const result: Array<[string, number, number]> = [];
-        for (const w of new Set(ws.map((x) => x.toLowerCase().replace(/ +/g, ' ').trim()).filter(Boolean))) {
+        for (const w of new Set(ws.map((x) => fold(x).replace(/ +/g, ' ').trim()).filter(Boolean))) {
             for (let s = norm.indexOf(w); s >= 0; s = norm.indexOf(w, s + 1)) {
                 const e = s + w.length;
-                let ok = !join(norm[s - 1]) && !join(norm[e]);
-                if (!ok && norm[s - 1] === '_' && norm[e] === '_') {
+                // Hangul after a hit: its particles.
+                let ok = !join(norm[s - 1]) && (!join(norm[e]) || hangul(norm[e]));
+                let t = e;
+                while (hangul(norm[t])) t++;
+                if (!ok && norm[s - 1] === '_' && norm[t] === '_') {
                     let l = 0;
                     while (l < 4 && norm[s - 1 - l] === '_') l++;
                     let r = 0;
-                    while (r < 4 && norm[e + r] === '_') r++;
-                    ok = l === r && l <= 3 && !join(norm[s - 1 - l]) && !join(norm[e + r]);
+                    while (r < 4 && norm[t + r] === '_') r++;
+                    ok = l === r && l <= 3 && !join(norm[s - 1 - l]) && !join(norm[t + r]);
                 }
                 if (ok) {
                     result.push([w, start[s]!, end[e - 1]! - start[s]!]);
@@ -130,6 +144,22 @@ describe('matching (properties)', () => {
         fc.assert(
             fc.property(
                 fc.array(fc.string({unit: fc.constantFrom('a', 'b', ' ', 'B'), minLength: 1, maxLength: 5}), {minLength: 1, maxLength: 8}),
+                fc.string({unit, maxLength: 40}),
+                (ws, text) => {
+                    const m = new WordMatcher(ws.map((word) => ({word, value: 0})));
+                    return JSON.stringify(m.match(text).map((h) => [h.word, h.index, h.length])) === JSON.stringify(oracle(ws, text));
+                },
+            ),
+            {numRuns: RUNS},
+        );
+    });
+
+    it('agrees with a naive implementation on quotation marks and Korean particles', () => {
+        const letters = ['a', 'b', 'A', "'", '"', '\u2019', '\u2018', '\u02BC', '\u00B4', '\u201C', '\u201D', '\u201E', '\u2033', '서', '버', '가', '웹'];
+        const unit = fc.constantFrom(...letters, ' ', '  ', '-', '_', '__', '.', '*', '1', '서버', '서버가');
+        fc.assert(
+            fc.property(
+                fc.array(fc.string({unit: fc.constantFrom(...letters, ' '), minLength: 1, maxLength: 5}), {minLength: 1, maxLength: 8}),
                 fc.string({unit, maxLength: 40}),
                 (ws, text) => {
                     const m = new WordMatcher(ws.map((word) => ({word, value: 0})));

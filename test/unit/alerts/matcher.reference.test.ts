@@ -24,6 +24,8 @@ const pieces = [
     ' ', '  ', '\n', '\t', '\u00A0', '-', '_', '__', '___', '____', '.', ',', '!', '(', ')', '*', '+', '++', '@', '#', '/', ':', "'",
     ':rocket:', ':+1:', '🚀', '👍', '👍🏽', '❤️', '\uFE0F', '\u200D', '👨', '👨\u200D💻', '🇺🇸', '🇬🇧', '🇸', '1️⃣', '1\u20E3', '\u20E3',
     '部署', '今日', 'します', 'を', 'API', 'ไทย', 'ກ', '한국', '\u0301', '\u00AD', '\u200B',
+    // Korean particles (syllables, conjoining and compatibility jamo) and quotation-mark look-alikes
+    '서버', '가', '를', '웹', 'ㅅㅓ', 'ㄱ', 'ㅏ', '\u1100', '\u1161', '\u11A8', 'ﾡ', '\u2019', '\u2018', '\u02BC', '\u00B4', '"', '“', '”', '„', '″', '‴', 'ŉ', '`',
     '\uD83D', '\uDE80', '𝒳', '𐐀',
 ];
 const text = fc.array(fc.constantFrom(...pieces), {maxLength: 30}).map((p) => p.join(''));
@@ -84,11 +86,12 @@ describe('WordMatcher agrees with the reference implementation', () => {
 
     it('examples', () => {
         both(
-            ['deploy', 'on call', 'c++', 'node.js', '@here', '_x', 'x_', '(deploy)', '部署', '🚀', 'api', '1️⃣', '🇸🇬', '👨', 'x🚀', '🚀x', 'a b c d e'],
+            ['deploy', 'on call', 'c++', 'node.js', '@here', '_x', 'x_', '(deploy)', '部署', '🚀', 'api', '1️⃣', '🇸🇬', '👨', 'x🚀', '🚀x', 'a b c d e', '서버', '“on call”'],
             [
                 'We deploy tonight; whoever is ON   CALL, c++ and node.js folks @here',
                 '_deploy_ __deploy__ ___deploy___ ____deploy____ _deploy__ __x_ x__ _(deploy)_ a_(deploy)_',
                 '今日部署します APIを使う launch🚀now 1️⃣ 🇺🇸🇬🇧 🇸🇬 👨\u200D💻 x🚀x 🚀x_ _🚀x_ a_🚀x_',
+                '서버가 다운됐어요 웹서버 _서버가_ __서버를__ _서버_가 api가 "on call”',
                 'a b c d e f a  b\nc\td e',
             ],
         );
@@ -121,6 +124,7 @@ describe('matchText (the shortcut for plain text) agrees with normalizeText', ()
         'a', 'Z', 'deploy', 'DEPLOY', ' ', '  ', '\n', '\r\n', '\t', '\v', '\f', ':', ':rocket:', ':ROCKET:', 'x:rocket:', ':rocket:s', ':nope:',
         ':+1:', '_', '-', '.', '\u0000', '\u007f', '部署', 'します', '。', 'ｶ', 'ﾞ', '\u3099', 'か', 'ア', 'é', 'e\u0301', 'Ꭰ', 'ꭰ', 'ß', 'Σ',
         '\u00A0', '\u3000', '\u0085', '🚀', '\uD83D', '\uDE80', 'ไทย', '\u0E33', 'ㄱ', 'ㅏ', '한', 'ﬁ', '①', '\u200B', '\u00AD', 'ǅ',
+        "'", '"', '`', '\u2019', '\u201C', '\u2033', '\u00B4', '\u02BC', '\uFF07', '서버가',
     ];
     function same(t: string): void {
         const fast = matchText(t);

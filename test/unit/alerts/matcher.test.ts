@@ -6,7 +6,7 @@ import {describe, expect, it} from 'vitest';
 
 import {emojiForShortcode, MAX_SHORTCODE_LENGTH, systemEmojiNames} from '../../../server/alerts/emoji.js';
 import {searchableText, WordMatcher, type MatchEntry} from '../../../server/alerts/matcher.js';
-import {cpFlags, cpFlagsUncached, foldCase, normalizeText, normalizeWord} from '../../../server/alerts/normalize.js';
+import {cpFlags, cpFlagsUncached, foldCase, isHangul, isQuoteLookalike, normalizeText, normalizeWord} from '../../../server/alerts/normalize.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -60,6 +60,17 @@ describe('normalizeWord', () => {
         ['x:rocket:', 'x:rocket:'], // Mattermost does not render it either
         ['de\u00ADploy', 'deploy'], // soft hyphen
         ['de\u200Bploy', 'deploy'], // zero-width space
+        ['Don’t', "don't"], // quotation-mark look-alikes
+        ['“On Call”', '"on call"'],
+        ['don´t', "don't"], // not NFKC's " \u0301"
+        ['5″', '5"'], // not NFKC's two primes
+        ['‴', "'''"], // NFKC's three primes, folded after it
+        ['\u0149', "'n"], // NFKC's "ʼn", folded after it
+        ['＇x＂', '\'x"'],
+        ['don`t', 'don`t'], // not a look-alike: markdown's code delimiter
+        ['«x» ‹y›', '«x» ‹y›'],
+        ['ㅅㅓㅂㅓ', '서버'], // compatibility jamo compose under NFKC
+        ['\u1109\u1165\u1107\u1165', '서버'], // conjoining jamo too
         ['', ''],
         ['   ', ''],
         ['\u200B', ''],
@@ -190,8 +201,73 @@ table('scripts written without spaces: substrings', [
     ['api', 'APIを使う', true], // a no-space script next to a Latin word does not join it
     ['api', '新API', true],
     ['ก', 'กิน', false], // never half a character: "ก" + combining vowel
-    ['서버', '서버가', false], // Hangul is written with spaces: whole words
+]);
+
+table('apostrophes and quotation marks: look-alikes are the same character', [
+    ["don't", 'I don’t know', true], // U+2019, what phones type
+    ['don’t', "I don't know", true],
+    ["don't", 'I don‘t know', true], // U+2018
+    ["don't", 'I donʼt know', true], // U+02BC, the apostrophe letter
+    ["don't", 'I don′t know', true], // U+2032, prime
+    ["don't", 'I don´t know', true], // U+00B4, acute accent
+    ["don't", 'I don＇t know', true], // U+FF07, fullwidth (NFKC)
+    ["don't", 'I DON’T know', true],
+    ["'til", '‘til tomorrow', true],
+    ["rock 'n' roll", 'rock ’n’ roll', true],
+    ["o'brien", 'ask O’Brien', true],
+    ["hawai'i", 'Hawaiʻi', true], // ʻokina
+    ['"on call"', 'who is “on call”?', true],
+    ['“on call”', 'who is "on call"?', true],
+    ['"on call"', 'wer ist „on call“?', true],
+    ['"on call"', '″on call″', true],
+    ['"on call"', '＂on call＂', true],
+    ['12"', 'a 12″ screen', true],
+    ["don't", 'don`t', false], // a backtick is markdown, not an apostrophe
+    ["'deploy'", '`deploy`', false],
+    ["don't", 'dont', false],
+    ["don't", 'don"t', false], // single and double stay apart
+    ['"on call"', "'on call'", false],
+    ['"on call"', '«on call»', false],
+    ["12''", 'a 12″ screen', false], // ″ is a double quote, not two primes
+    ["don't", 'don’t-care', false],
+    ['don', 'don’t', true], // an apostrophe is not a letter, whichever it is
+    ['don', 'donʼt', true],
+]);
+
+table('Korean: a word at the start of a Hangul run, particles and endings after it', [
+    ['서버', '서버가 다운됐어요', true],
+    ['서버', '서버를 재시작했습니다', true],
     ['서버', '서버 다운', true],
+    ['서버', '새 서버에서', true],
+    ['서버', '(서버)', true],
+    ['서버', '**서버**가 죽었어요', true],
+    ['서버', '_서버가_ 죽었어요', true], // emphasis around the word and its particle
+    ['서버', '__서버를__ 재시작', true],
+    ['서버', '서버！', true],
+    ['서버 다운', '서버 다운됐어요', true],
+    ['서', '서버', true], // (a one-syllable word fires on every word it starts)
+    ['api', 'API가 응답하지 않아요', true], // particles attach to Latin words too
+    ['v2', 'v2를 배포', true],
+    ['서버', 'ㅅㅓㅂㅓ가', true], // compatibility jamo: NFKC composes them
+    ['ㅅㅓㅂㅓ', '서버가', true],
+    ['서버', '\u1109\u1165\u1107\u1165가', true], // conjoining jamo
+    ['서버', '웹서버', false], // preceded by Hangul: part of another word
+    ['서버', '웹서버가', false],
+    ['서버', 'x서버', false],
+    ['api', '웹API', false],
+    ['서버', '서버x', false], // only Hangul attaches
+    ['서버', '서버1', false],
+    ['서버', '서버-1', false],
+    ['서버', '_서버_가', false], // not emphasis in markdown either
+    ['서버', '서벅', false], // another last syllable
+    ['서버', '서버\u11A8', false], // a final consonant jamo composes into that syllable ("서벅")
+    ['서버', '서버\u1161', false], // never half a character
+    ['서버', '서 버', false],
+    ['서버가', '서버', false],
+    ['ㅅ', '서버', false], // a lone jamo is not the syllable it starts
+    ['서버', 'サーバー서버', true], // characters of no-space scripts never join a word, Hangul ones included
+    ['서버', '新서버가', true],
+    ['部署', '部署가', true],
 ]);
 
 table('emoji, written either way', [
@@ -255,6 +331,11 @@ describe('offsets point into the original text', () => {
         ['部署', '今日部署します', 2, 2],
         ['deploy', 'de\u00ADploy', 0, 7],
         ['i\u0307stanbul', 'İstanbul', 0, 8],
+        ["don't", 'I DON’T', 2, 5],
+        ['"on call"', '„on  call“ now', 0, 10],
+        ['5"', 'a 5″', 2, 2],
+        ['서버', '새 서버가', 2, 2],
+        ['서버', 'ㅅㅓㅂㅓ가', 0, 4],
     ])('%j in %j at %i+%i', (word, text, index, length) => {
         const [m] = new WordMatcher([{word, value: 1}]).match(text);
         expect(m).toBeDefined();
@@ -390,6 +471,18 @@ describe('data tables', () => {
         expect(foldCase('ß ẞ ŉ ǰ ΐ ﬀ Σσς ᾼ ＡＢＣ ꭰ Ꭰ')).toBe(
             'ss ss \u02BCn j\u030C \u03B9\u0308\u0301 ff σσσ αι ａｂｃ Ꭰ Ꭰ',
         );
+    });
+
+    it('isHangul is Script=Hangul, and the quotation-mark look-alikes are the documented ones', () => {
+        const lookalikes: string[] = [];
+        for (let cp = 0; cp < 0x110000; cp++) {
+            if (cp >= 0xd800 && cp <= 0xdfff) continue;
+            const ch = String.fromCodePoint(cp);
+            if (isHangul(cp) !== /\p{Script=Hangul}/u.test(ch)) expect([cp.toString(16), isHangul(cp)]).toEqual([cp.toString(16), !isHangul(cp)]);
+            if (isQuoteLookalike(cp)) lookalikes.push(ch);
+        }
+        expect(lookalikes.join('')).toBe('´ʻʼˮ‘’‚‛“”„‟′″');
+        for (const ch of lookalikes) expect(normalizeWord(ch)).toMatch(/^['"]$/);
     });
 
     it('the BMP flag table agrees with the per-character definition', () => {

@@ -9,7 +9,8 @@
 // units, and per post: normalises the text once (keeping a map back to the original), runs the automaton
 // once, and checks the boundary rules on candidate hits only.
 //
-// Boundary rules, checked on the normalised text at the two ends of a hit:
+// Boundary rules, checked on the normalised text at the two ends of a hit (the Korean particle rule is
+// matcher.ts's, added to this copy so that the two still agree):
 // - Whole words/phrases: the character just outside the hit may not be a letter, digit or combining mark
 //   (any script), "-" or "_" ("baptiste" does not fire on "jean-baptiste", "baptiste_x", "baptistes");
 //   start/end of text, white space, punctuation and symbols are fine ("deploy!", "(deploy)",
@@ -201,7 +202,6 @@ function riRuns(s: string): Int32Array {
     return runs;
 }
 
-const UNDERSCORE = 0x5f;
 
 function isJoin(cp: number): boolean {
     return cp >= 0 && (cpFlags(cp) & F_JOIN) !== 0;
@@ -235,19 +235,20 @@ function accept(c: Candidate, s: number, e: number, p: Pattern): boolean {
         if (p.startsRI && runs[s]! % 2 === 1) return false;
         if (p.endsRI && after >= 0 && isRegionalIndicator(after) && runs[e]! % 2 === 1) return false;
     }
-    // Whole words.
+    // Whole words. (Added with the Korean rule, written apart from matcher.ts: Hangul by its Unicode script
+    // property, the particles as a regular expression.) Hangul after a hit is its particles, not more word.
     const joinedBefore = !p.freeStart && isJoin(before);
-    const joinedAfter = !p.freeEnd && isJoin(after);
+    const joinedAfter = !p.freeEnd && isJoin(after) && !HANGUL.test(String.fromCodePoint(Math.max(after, 0)));
     if (!joinedBefore && !joinedAfter) return true;
-    if (!(before === UNDERSCORE && after === UNDERSCORE)) return false;
-    // "_word_": the same short run of "_" on both sides, nothing word-like beyond.
-    let l = 0;
-    while (l < 4 && text.charCodeAt(s - 1 - l) === UNDERSCORE) l++;
-    let r = 0;
-    while (r < 4 && text.charCodeAt(e + r) === UNDERSCORE) r++;
-    if (l !== r || l > 3) return false;
-    return !isJoin(cpBefore(text, s - l)) && !isJoin(e + r < n ? text.codePointAt(e + r)! : -1);
+    // "_word_" (or "_word<particles>_"): the same short run of "_" on both sides, nothing word-like beyond.
+    const left = /_+$/.exec(text.slice(Math.max(0, s - 4), s))?.[0].length ?? 0;
+    const right = /^\p{Script=Hangul}*(_{1,4})/u.exec(text.slice(e))?.[1]!.length ?? 0;
+    if (left === 0 || left !== right || left > 3) return false;
+    const tail = e + /^\p{Script=Hangul}*/u.exec(text.slice(e))![0].length + right;
+    return !isJoin(cpBefore(text, s - left)) && !isJoin(tail < n ? text.codePointAt(tail)! : -1);
 }
+
+const HANGUL = /^\p{Script=Hangul}$/u;
 
 function edgeFlags(word: string): Pick<Pattern, 'freeStart' | 'freeEnd' | 'startsRI' | 'endsRI'> {
     const first = word.codePointAt(0)!;

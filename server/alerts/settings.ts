@@ -41,11 +41,26 @@ const schema = z.object({
     excerptlength: int(20, 1000).default(defaultSettings.excerptLength),
 });
 
+/** How each setting is named in the System Console and what it takes, for messages an admin can act on. */
+const describe: Record<keyof z.infer<typeof schema>, {label: string; takes: string}> = {
+    enablealerts: {label: 'Enable alerts', takes: 'true or false'},
+    botdisplayname: {label: 'Bot display name', takes: 'at most 64 characters'},
+    maxwordsperchannel: {label: 'Maximum words per channel', takes: 'a whole number from 1 to 200'},
+    alertsperminute: {label: 'Alerts per user per minute', takes: 'a whole number from 1 to 1000'},
+    alertonbotposts: {label: 'Alert on posts by bots', takes: 'true or false'},
+    excerptlength: {label: 'Excerpt length', takes: 'a whole number from 20 to 1000'},
+};
+
 export class SettingsError extends Error {
     override readonly name = 'SettingsError';
     constructor(readonly problems: string[]) {
-        super(`invalid plugin settings: ${problems.join('; ')}`);
+        super(`Trigger Word Alerts: ${problems.join('; ')}`);
     }
+}
+
+function shown(v: unknown): string {
+    const text = typeof v === 'string' ? JSON.stringify(v) : String(v);
+    return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }
 
 /** Parses the plugin's settings; unknown keys are ignored, missing or empty ones get their defaults. */
@@ -61,7 +76,13 @@ export function parseSettings(raw: unknown): Settings {
     }
     const parsed = schema.safeParse(lowered);
     if (!parsed.success) {
-        throw new SettingsError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+        const keys = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
+        throw new SettingsError(
+            keys.map((k) => {
+                const d = describe[k as keyof typeof describe];
+                return d ? `${d.label} must be ${d.takes}, not ${shown(lowered[k])}` : `${k}: invalid value ${shown(lowered[k])}`;
+            }),
+        );
     }
     const s = parsed.data;
     return {
@@ -72,4 +93,20 @@ export function parseSettings(raw: unknown): Settings {
         alertOnBotPosts: s.alertonbotposts,
         excerptLength: s.excerptlength,
     };
+}
+
+/**
+ * This plugin's settings inside a whole server configuration (model.Config's JSON shape): the server keys
+ * PluginSettings.Plugins by plugin id. Undefined when the configuration holds none (defaults apply).
+ */
+export function pluginSettingsIn(config: Record<string, unknown>, pluginId: string): unknown {
+    const pluginSettings = config.PluginSettings;
+    if (typeof pluginSettings !== 'object' || pluginSettings === null) {
+        return undefined;
+    }
+    const plugins = (pluginSettings as {Plugins?: unknown}).Plugins;
+    if (typeof plugins !== 'object' || plugins === null) {
+        return undefined;
+    }
+    return (plugins as Record<string, unknown>)[pluginId];
 }

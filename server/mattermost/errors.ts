@@ -12,14 +12,28 @@ export class AppError extends Error {
     readonly statusCode: number;
     readonly where: string;
     readonly requestId: string;
+    /**
+     * The server shows `message` as is instead of looking `id` up in its translations. An id the server
+     * does not know would otherwise replace the message with the bare id (AppError.Translate).
+     */
+    readonly skipTranslation: boolean;
 
-    constructor(fields: {id: string; message: string; detailedError?: string; statusCode?: number; where?: string; requestId?: string}) {
+    constructor(fields: {
+        id: string;
+        message: string;
+        detailedError?: string;
+        statusCode?: number;
+        where?: string;
+        requestId?: string;
+        skipTranslation?: boolean;
+    }) {
         super(fields.message || fields.id);
         this.id = fields.id;
         this.detailedError = fields.detailedError ?? '';
         this.statusCode = fields.statusCode ?? 0;
         this.where = fields.where ?? '';
         this.requestId = fields.requestId ?? '';
+        this.skipTranslation = fields.skipTranslation ?? false;
     }
 
     /** Go's AppError.Error(): "Where: Message, DetailedError". */
@@ -51,6 +65,7 @@ interface GoAppError {
     RequestId?: string;
     StatusCode?: number;
     Where?: string;
+    SkipTranslation?: boolean;
 }
 
 export function appErrorFromGo(value: unknown): AppError | undefined {
@@ -65,6 +80,7 @@ export function appErrorFromGo(value: unknown): AppError | undefined {
         statusCode: Number(e.StatusCode ?? 0),
         where: e.Where,
         requestId: e.RequestId,
+        skipTranslation: e.SkipTranslation === true,
     });
 }
 
@@ -91,6 +107,7 @@ export function appErrorToGo(err: AppError): Record<string, unknown> {
         RequestId: err.requestId,
         StatusCode: err.statusCode,
         Where: err.where,
+        SkipTranslation: err.skipTranslation,
     };
 }
 

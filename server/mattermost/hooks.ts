@@ -11,7 +11,7 @@ import {PluginAPI} from './api.js';
 import {appErrorToGo, AppError, errorToGo} from './errors.js';
 import {serveHTTP, serveHTTPReply, type ServeHTTPArgs} from './http_bridge.js';
 import {modelFromGo, modelToGo, modelType} from './models.js';
-import type {CommandArgs, CommandResponse, MattermostPlugin, PluginContext, PluginHooks} from './plugin.js';
+import type {CommandArgs, CommandResponse, MattermostPlugin, PluginContext, PluginHooks, ServerConfig} from './plugin.js';
 
 type Args = Record<string, unknown>;
 
@@ -20,6 +20,11 @@ const noReturns = t.struct('Z_NoReturns', []);
 const willBePostedReturns = t.struct('Z_MessageWillBePostedReturns', [
     ['A', t.ptr(modelType('Post'))],
     ['B', t.string],
+]);
+// A nil config (A) tells the server to save the configuration it passed in; B is the refusal.
+const configurationWillBeSavedReturns = t.struct('Z_ConfigurationWillBeSavedReturns', [
+    ['A', t.ptr(modelType('Config'))],
+    ['B', t.interface],
 ]);
 const executeCommandReturns = t.struct('Z_ExecuteCommandReturns', [
     ['A', t.ptr(modelType('CommandResponse'))],
@@ -31,6 +36,7 @@ export const hookMethods = {
     OnActivate: 'onActivate',
     OnDeactivate: 'onDeactivate',
     OnConfigurationChange: 'onConfigurationChange',
+    ConfigurationWillBeSaved: 'configurationWillBeSaved',
     MessageHasBeenPosted: 'messageHasBeenPosted',
     MessageHasBeenUpdated: 'messageHasBeenUpdated',
     MessageWillBePosted: 'messageWillBePosted',
@@ -112,6 +118,20 @@ export function serveHooks(plugin: MattermostPlugin & PluginHooks, stream: Strea
 
         OnDeactivate: async () => errorResult(() => plugin.onDeactivate?.()),
         OnConfigurationChange: async () => errorResult(() => plugin.onConfigurationChange?.()),
+
+        ConfigurationWillBeSaved: async (body) => {
+            const a = argsOf(body);
+            try {
+                const result = await plugin.configurationWillBeSaved?.(modelFromGo<ServerConfig | undefined>('Config', a.A) ?? {});
+                // Only a replacement goes back: the config passed in, round-tripped through our (possibly older
+                // or newer) model, would lose the fields that model lacks when the server saved it.
+                return reply(configurationWillBeSavedReturns, {A: result?.config ? modelToGo('Config', result.config) : undefined});
+            } catch (err) {
+                // Refusing the save is this hook's job, so it is not logged as a failure here: the server
+                // answers the admin with the error (an AppError as is, any other as a 400 with its text as detail).
+                return reply(configurationWillBeSavedReturns, {B: errorToGo(err)});
+            }
+        },
 
         MessageHasBeenPosted: async (body) => {
             const a = argsOf(body);

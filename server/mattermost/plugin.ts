@@ -46,6 +46,17 @@ export interface PluginClusterEvent {
     data: Uint8Array;
 }
 
+/** model.Config in its JSON shape (Go field names: the Go struct has no JSON tags), as GetConfig returns it. */
+export type ServerConfig = Record<string, unknown>;
+
+/**
+ * What ConfigurationWillBeSaved may answer: nothing (save the configuration as the admin sent it) or a
+ * replacement to save instead. To refuse the save, throw: an `AppError` reaches the admin as is (its
+ * `statusCode`, and its `message` if `skipTranslation` is set), any other error as the server's generic
+ * 400 "plugin hook error" with the message only in the detail.
+ */
+export type ConfigurationWillBeSavedResult = {config: ServerConfig} | undefined | void;
+
 /** What MessageWillBePosted may answer: nothing (allow as is), a changed post, or a rejection. */
 export type MessageWillBePostedResult = {post?: Post; rejectReason?: string} | undefined | void;
 
@@ -60,6 +71,8 @@ export interface PluginHooks {
     onActivate?(): MaybePromise<void>;
     onDeactivate?(): MaybePromise<void>;
     onConfigurationChange?(): MaybePromise<void>;
+    /** Before the server saves a new configuration (System Console, PUT /api/v4/config, mmctl). Server 8.0+. */
+    configurationWillBeSaved?(newConfig: ServerConfig): MaybePromise<ConfigurationWillBeSavedResult>;
     messageHasBeenPosted?(c: PluginContext, post: Post): MaybePromise<void>;
     messageHasBeenUpdated?(c: PluginContext, newPost: Post, oldPost: Post): MaybePromise<void>;
     messageWillBePosted?(c: PluginContext, post: Post): MaybePromise<MessageWillBePostedResult>;

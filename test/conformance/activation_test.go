@@ -37,7 +37,7 @@ func TestActivation(t *testing.T) {
 		// What the host derived from the list at start-up. The host has no name-to-id entry for
 		// OnActivate (it always calls OnActivate), so it never counts as implemented there.
 		ids := map[string]int{
-			"OnDeactivate":          plugin.OnDeactivateID,
+			"OnDeactivate": plugin.OnDeactivateID, "ConfigurationWillBeSaved": plugin.ConfigurationWillBeSavedID,
 			"OnConfigurationChange": plugin.OnConfigurationChangeID, "MessageHasBeenPosted": plugin.MessageHasBeenPostedID,
 			"MessageHasBeenUpdated": plugin.MessageHasBeenUpdatedID, "MessageWillBePosted": plugin.MessageWillBePostedID,
 			"ExecuteCommand": plugin.ExecuteCommandID, "OnPluginClusterEvent": plugin.OnPluginClusterEventID,

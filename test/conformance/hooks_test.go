@@ -3,6 +3,7 @@ package conformance
 import (
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -266,4 +267,133 @@ func TestOnPluginClusterEvent(t *testing.T) {
 			require.True(t, string(data) == string(got), "data differs")
 		})
 	}
+}
+
+// willBeSavedConfig is the fake server's configuration with the conformance plugin's setting
+// "willbesaved" = mode, beside settings of another plugin of every JSON kind (they cross as
+// interfaces inside map[string]map[string]any).
+func willBeSavedConfig(t *testing.T, h *harness.Host, mode string) *model.Config {
+	t.Helper()
+	cfg := h.API.Config()
+	cfg.ServiceSettings.SiteURL = model.NewPointer("https://chat.example.com/ünï ✓")
+	cfg.PluginSettings.Plugins = map[string]map[string]any{
+		harness.PluginID: {"willbesaved": mode, "limit": 25.0},
+		"other.plugin": {
+			"text": unicodeSample, "number": 0.5, "flag": true, "none": nil,
+			"list": []any{"a", 1.0, false}, "nested": map[string]any{"k": "v"},
+		},
+	}
+	return cfg
+}
+
+// saveConfigHooks runs the hook over every plugin implementing it, the way the server's SaveConfig
+// does before it stores a configuration: a plugin's error stops the save, a returned config replaces
+// the one passed on.
+func saveConfigHooks(h *harness.Host, newCfg *model.Config) (*model.Config, error) {
+	var hookErr error
+	h.Do("ConfigurationWillBeSaved", func() {
+		h.Env.RunMultiPluginHook(func(hooks plugin.Hooks, _ *model.Manifest) bool {
+			var out *model.Config
+			out, hookErr = hooks.ConfigurationWillBeSaved(newCfg)
+			if hookErr == nil && out != nil {
+				newCfg = out
+			}
+			return hookErr == nil
+		}, plugin.ConfigurationWillBeSavedID)
+	})
+	return newCfg, hookErr
+}
+
+// TestConfigurationWillBeSaved: the whole configuration arrives intact; the plugin can let it pass
+// (nil: the server keeps its own), replace it, or refuse it with an AppError (every field, including
+// SkipTranslation) or a plain error.
+func TestConfigurationWillBeSaved(t *testing.T) {
+	h := start(t)
+
+	t.Run("pass-through echoes the whole config", func(t *testing.T) {
+		cfg := willBeSavedConfig(t, h, "echo")
+		var out *model.Config
+		var err, rpcErr error
+		h.Do("ConfigurationWillBeSaved", func() { out, err, rpcErr = h.HooksRPC().ConfigurationWillBeSavedWithRPCErr(cfg.Clone()) })
+		require.NoError(t, rpcErr)
+		require.NoError(t, err)
+		assert.Nil(t, out, "pass-through returns no config")
+		echoed := h.KV("willbesaved")
+		if harness.NewestHost {
+			requireNoDiff(t, "echoed config", gobRT(t, cfg), json.RawMessage(echoed))
+		} else {
+			requireNoDiff(t, "echoed config", gobRT(t, cfg), json.RawMessage(echoed), harness.AcrossModels())
+		}
+
+		// The server's view: it saves the very config it passed in.
+		orig := cfg.Clone()
+		saved, err := saveConfigHooks(h, orig)
+		require.NoError(t, err)
+		assert.Same(t, orig, saved)
+	})
+
+	t.Run("rewrite", func(t *testing.T) {
+		cfg := willBeSavedConfig(t, h, "rewrite")
+		want := cfg.Clone()
+		want.ServiceSettings.SiteURL = model.NewPointer(*cfg.ServiceSettings.SiteURL + "/rewritten")
+		want.PluginSettings.Plugins[harness.PluginID]["rewritten"] = true
+
+		var out *model.Config
+		var err, rpcErr error
+		h.Do("ConfigurationWillBeSaved", func() { out, err, rpcErr = h.HooksRPC().ConfigurationWillBeSavedWithRPCErr(cfg.Clone()) })
+		require.NoError(t, rpcErr)
+		require.NoError(t, err)
+		require.NotNil(t, out, "a rewrite returns the config")
+		require.NotNil(t, out.ServiceSettings.SiteURL)
+		assert.Equal(t, *want.ServiceSettings.SiteURL, *out.ServiceSettings.SiteURL)
+		assert.Equal(t, true, out.PluginSettings.Plugins[harness.PluginID]["rewritten"])
+		if harness.NewestHost {
+			// Every other setting survives the trip through the plugin's model.
+			requireNoDiff(t, "rewritten config", gobRT(t, want), out)
+		}
+		// (A plugin built on a newer model than an older server's returns that server's settings the
+		// newer model dropped at zero: why a plugin should return nil unless it must replace.)
+
+		saved, err := saveConfigHooks(h, cfg.Clone())
+		require.NoError(t, err)
+		require.NotNil(t, saved.ServiceSettings.SiteURL)
+		assert.Equal(t, *want.ServiceSettings.SiteURL, *saved.ServiceSettings.SiteURL)
+	})
+
+	t.Run("reject with an AppError", func(t *testing.T) {
+		cfg := willBeSavedConfig(t, h, "reject-app")
+		var out *model.Config
+		var err, rpcErr error
+		h.Do("ConfigurationWillBeSaved", func() { out, err, rpcErr = h.HooksRPC().ConfigurationWillBeSavedWithRPCErr(cfg.Clone()) })
+		require.NoError(t, rpcErr)
+		assert.Nil(t, out)
+		var appErr *model.AppError
+		require.ErrorAs(t, err, &appErr)
+		assert.Equal(t, "conformance.config_rejected", appErr.Id)
+		assert.Equal(t, "rejected: "+*cfg.ServiceSettings.SiteURL, appErr.Message)
+		assert.Equal(t, "detail", appErr.DetailedError)
+		assert.Equal(t, 422, appErr.StatusCode)
+		assert.Equal(t, "ConfigurationWillBeSaved", appErr.Where)
+		assert.True(t, appErr.SkipTranslation, "SkipTranslation keeps the message from being replaced by the id")
+
+		// The server's view: the save stops with that AppError (which it answers as is).
+		_, err = saveConfigHooks(h, cfg.Clone())
+		require.ErrorAs(t, err, &appErr)
+		assert.Equal(t, 422, appErr.StatusCode)
+	})
+
+	t.Run("reject with a plain error", func(t *testing.T) {
+		cfg := willBeSavedConfig(t, h, "reject-plain")
+		var err, rpcErr error
+		h.Do("ConfigurationWillBeSaved", func() { _, err, rpcErr = h.HooksRPC().ConfigurationWillBeSavedWithRPCErr(cfg.Clone()) })
+		require.NoError(t, rpcErr)
+		require.Error(t, err)
+		assert.Equal(t, "rejected plainly: "+*cfg.ServiceSettings.SiteURL, err.Error())
+		var appErr *model.AppError
+		assert.False(t, errors.As(err, &appErr), "a plain error is not an AppError (the server wraps it in its own 400)")
+
+		_, err = saveConfigHooks(h, cfg.Clone())
+		require.Error(t, err)
+		assert.Equal(t, "rejected plainly: "+*cfg.ServiceSettings.SiteURL, err.Error())
+	})
 }

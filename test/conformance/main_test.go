@@ -60,7 +60,7 @@ func run(m *testing.M) int {
 
 // contractHooks is the exact Implemented list of CONTRACT.md.
 var contractHooks = []string{
-	"OnActivate", "OnDeactivate", "OnConfigurationChange", "MessageHasBeenPosted",
+	"OnActivate", "OnDeactivate", "OnConfigurationChange", "ConfigurationWillBeSaved", "MessageHasBeenPosted",
 	"MessageHasBeenUpdated", "MessageWillBePosted", "ExecuteCommand", "OnPluginClusterEvent", "ServeHTTP",
 }
 

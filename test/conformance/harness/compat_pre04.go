@@ -19,6 +19,7 @@ import (
 // RPCHooks are the *WithRPCErr hooks the tests use.
 type RPCHooks interface {
 	OnConfigurationChangeWithRPCErr() (error, error)
+	ConfigurationWillBeSavedWithRPCErr(newCfg *model.Config) (*model.Config, error, error)
 	MessageHasBeenPostedWithRPCErr(c *plugin.Context, post *model.Post) error
 	MessageHasBeenUpdatedWithRPCErr(c *plugin.Context, newPost, oldPost *model.Post) error
 	MessageWillBePostedWithRPCErr(c *plugin.Context, post *model.Post) (*model.Post, string, error)
@@ -75,6 +76,11 @@ func (l *logCheckedHooks) check(hook string, call func()) error {
 func (l *logCheckedHooks) OnConfigurationChangeWithRPCErr() (err error, rpcErr error) {
 	rpcErr = l.check("OnConfigurationChange", func() { err = l.hooks.OnConfigurationChange() })
 	return err, rpcErr
+}
+
+func (l *logCheckedHooks) ConfigurationWillBeSavedWithRPCErr(newCfg *model.Config) (out *model.Config, err error, rpcErr error) {
+	rpcErr = l.check("ConfigurationWillBeSaved", func() { out, err = l.hooks.ConfigurationWillBeSaved(newCfg) })
+	return out, err, rpcErr
 }
 
 func (l *logCheckedHooks) MessageHasBeenPostedWithRPCErr(c *plugin.Context, post *model.Post) error {

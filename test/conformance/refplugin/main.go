@@ -74,6 +74,40 @@ func (p *Plugin) OnConfigurationChange() error {
 	return nil
 }
 
+// pluginID is the id the conformance plugin is installed under (its settings' key in the config).
+const pluginID = "com.example.conformance"
+
+// ConfigurationWillBeSaved refuses, rewrites or echoes the configuration, by the plugin setting
+// "willbesaved" of the configuration about to be saved.
+func (p *Plugin) ConfigurationWillBeSaved(newCfg *model.Config) (*model.Config, error) {
+	settings := newCfg.PluginSettings.Plugins[pluginID]
+	siteURL := ""
+	if newCfg.ServiceSettings.SiteURL != nil {
+		siteURL = *newCfg.ServiceSettings.SiteURL
+	}
+	switch settings["willbesaved"] {
+	case "reject-app":
+		return nil, &model.AppError{
+			Id:              "conformance.config_rejected",
+			Message:         "rejected: " + siteURL,
+			DetailedError:   "detail",
+			StatusCode:      422,
+			Where:           "ConfigurationWillBeSaved",
+			SkipTranslation: true,
+		}
+	case "reject-plain":
+		return nil, errors.New("rejected plainly: " + siteURL)
+	case "rewrite":
+		out := newCfg.Clone()
+		out.ServiceSettings.SiteURL = model.NewPointer(siteURL + "/rewritten")
+		out.PluginSettings.Plugins[pluginID]["rewritten"] = true
+		return out, nil
+	default:
+		p.kvSetJSON("willbesaved", newCfg)
+		return nil, nil
+	}
+}
+
 // MessageHasBeenPosted echoes the context and the post under "posted:<id>".
 func (p *Plugin) MessageHasBeenPosted(c *plugin.Context, post *model.Post) {
 	if noop, _ := post.GetProp("conformance_noop").(bool); noop {

@@ -7,7 +7,16 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Post} from '@mattermost/types/posts';
 import express, {type Request, type Response} from 'express';
 
-import {AppError, MattermostPlugin, type CommandArgs, type CommandResponse, type PluginClusterEvent, type PluginContext} from '../../../server/mattermost/index.js';
+import {
+    AppError,
+    MattermostPlugin,
+    type CommandArgs,
+    type CommandResponse,
+    type ConfigurationWillBeSavedResult,
+    type PluginClusterEvent,
+    type PluginContext,
+    type ServerConfig,
+} from '../../../server/mattermost/index.js';
 import type {PluginAPI} from '../../../server/mattermost/api.js';
 
 type Json = Record<string, unknown>;
@@ -188,6 +197,40 @@ export class ConformancePlugin extends MattermostPlugin {
     override async onConfigurationChange(): Promise<void> {
         const config = await this.api.loadPluginConfiguration<Json>();
         await this.api.kvSet('config', JSON.stringify(config));
+    }
+
+    override async configurationWillBeSaved(config: ServerConfig): Promise<ConfigurationWillBeSavedResult> {
+        const pluginSettings = (config.PluginSettings ?? {}) as {Plugins?: Record<string, Json>};
+        const settings = pluginSettings.Plugins?.['com.example.conformance'] ?? {};
+        const service = (config.ServiceSettings ?? {}) as {SiteURL?: string};
+        const siteURL = service.SiteURL ?? '';
+        switch (settings.willbesaved) {
+            case 'reject-app':
+                throw new AppError({
+                    id: 'conformance.config_rejected',
+                    message: `rejected: ${siteURL}`,
+                    detailedError: 'detail',
+                    statusCode: 422,
+                    where: 'ConfigurationWillBeSaved',
+                    skipTranslation: true,
+                });
+            case 'reject-plain':
+                throw new Error(`rejected plainly: ${siteURL}`);
+            case 'rewrite':
+                return {
+                    config: {
+                        ...config,
+                        ServiceSettings: {...service, SiteURL: `${siteURL}/rewritten`},
+                        PluginSettings: {
+                            ...pluginSettings,
+                            Plugins: {...pluginSettings.Plugins, 'com.example.conformance': {...settings, rewritten: true}},
+                        },
+                    },
+                };
+            default:
+                await this.api.kvSet('willbesaved', JSON.stringify(config));
+                return undefined;
+        }
     }
 
     override async messageHasBeenPosted(c: PluginContext, post: Post): Promise<void> {

@@ -1,8 +1,13 @@
 // Builds the webapp half of the plugin: webapp/src/index.tsx -> webapp/dist/main.js (IIFE, minified).
 //
 // React, ReactDOM, Redux and ReactRedux are not bundled: the Mattermost webapp puts its own copies on window
-// (window.React, ...) for plugins, and a second React would break hooks. The automatic JSX runtime
-// (react/jsx-runtime) becomes a few lines over window.React.
+// (window.React, ...) for plugins, and a second React would break hooks. That React is 17.0.2 in Mattermost
+// 9.x and 10.x, 18 in 11.x and 19 from 12.0, so the plugin may use only what all three have (HOST_API below):
+// importing anything else from react, react-dom or react-dom/client fails the build, naming the import.
+//
+// JSX: the source uses the automatic runtime (react/jsx-runtime). Mattermost 12 provides its runtime as
+// window.ReactJSXRuntime and asks plugins to use it; older lines provide none, so the bundle falls back to a
+// few lines over window.React.createElement, which makes the same elements on 17, 18 and 19.
 //
 // Usage: node scripts/build-webapp.mjs [--dev] [--outfile=PATH]
 //   --dev: not minified, with an inline source map; --outfile: somewhere else than webapp/dist/main.js
@@ -19,14 +24,35 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const HOST_GLOBALS = {
     react: 'React',
     'react-dom': 'ReactDOM',
+    'react-dom/client': 'ReactDOM',
     redux: 'Redux',
     'react-redux': 'ReactRedux',
 };
 
-// jsx() gets one child or a dynamic array (which needs keys); jsxs() gets a static list of children, which
-// createElement must receive as separate arguments, or React would treat it as a dynamic list.
-const JSX_RUNTIME_SHIM = `
+/**
+ * What the plugin may import from the host's React, by module: the exports React 17.0.2, 18 and 19 all have
+ * (test/unit/webapp/host_api.test.ts checks this against the three packages). Not here, because 17 lacks them:
+ * useSyncExternalStore, useId, useInsertionEffect, useTransition, useDeferredValue, startTransition, use,
+ * createRoot, hydrateRoot; nor createFactory, render or findDOMNode, which 19 dropped.
+ */
+export const HOST_API = {
+    react: [
+        'Children', 'Component', 'Fragment', 'Profiler', 'PureComponent', 'StrictMode', 'Suspense',
+        'cloneElement', 'createContext', 'createElement', 'createRef', 'forwardRef', 'isValidElement', 'lazy', 'memo',
+        'useCallback', 'useContext', 'useDebugValue', 'useEffect', 'useImperativeHandle', 'useLayoutEffect', 'useMemo',
+        'useReducer', 'useRef', 'useState', 'version',
+    ],
+    'react-dom': ['createPortal', 'version'],
+    'react-dom/client': [],
+};
+
+// react/jsx-runtime (and jsx-dev-runtime, which the build never asks for): the host's runtime where it has one,
+// else createElement. jsx() gets one child or a dynamic array (which needs keys); jsxs() gets a static list of
+// children, which createElement must receive as separate arguments, or React would treat it as a dynamic list.
+const JSX_RUNTIME = `
 const React = window.React;
+const runtime = window.ReactJSXRuntime;
+const host = runtime && typeof runtime.jsx === 'function' && typeof runtime.jsxs === 'function' ? runtime : null;
 export const Fragment = React.Fragment;
 function create(type, props, key, isStatic) {
     const config = {};
@@ -49,68 +75,98 @@ function create(type, props, key, isStatic) {
     return isStatic && Array.isArray(children) ?
         React.createElement(type, config, ...children) : React.createElement(type, config, children);
 }
-export function jsx(type, props, key) {
-    return create(type, props, key, false);
-}
-export function jsxs(type, props, key) {
-    return create(type, props, key, true);
-}
+export const jsx = host ? host.jsx : (type, props, key) => create(type, props, key, false);
+export const jsxs = host ? host.jsxs : (type, props, key) => create(type, props, key, true);
 export const jsxDEV = (type, props, key, isStatic) => create(type, props, key, Boolean(isStatic));
 `;
 
-/**
- * esbuild plugin mapping the host's libraries to its window globals.
- * @param {{only?: string[]}} [options] map only these package names (default: all of HOST_GLOBALS)
- */
-export function hostGlobalsPlugin(options = {}) {
-    const names = options.only ?? Object.keys(HOST_GLOBALS);
-    const escaped = names.map((n) => n.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
-    const filter = new RegExp(`^(${escaped.join('|')})(/jsx-runtime|/jsx-dev-runtime)?$`);
+const missing = (global) => `if (!window.${global}) { throw new Error('window.${global} is missing: the host page must provide it'); }`;
+
+/** An ES module exporting exactly the allowed names, so that esbuild itself refuses any other import. */
+function hostApiModule(specifier) {
+    const global = HOST_GLOBALS[specifier];
+    const names = HOST_API[specifier];
+    return [
+        missing(global),
+        `const host = window.${global};`,
+        ...names.map((n) => `export const ${n} = host.${n};`),
+    ].join('\n');
+}
+
+/** esbuild plugin mapping the host's libraries to its window globals. */
+export function hostGlobalsPlugin() {
+    const escaped = Object.keys(HOST_GLOBALS).map((n) => n.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
+    const filter = new RegExp(`^((${escaped.join('|')})|react/jsx-runtime|react/jsx-dev-runtime)$`);
     return {
         name: 'host-globals',
         setup(build) {
             build.onResolve({filter}, (args) => ({path: args.path, namespace: 'host-global'}));
             build.onLoad({filter: /.*/, namespace: 'host-global'}, (args) => {
                 if (/^react\/jsx(-dev)?-runtime$/.test(args.path)) {
-                    return {contents: JSX_RUNTIME_SHIM, loader: 'js'};
+                    return {contents: `${missing('React')}\n${JSX_RUNTIME}`, loader: 'js'};
+                }
+                if (HOST_API[args.path]) {
+                    return {contents: hostApiModule(args.path), loader: 'js'};
                 }
                 const global = HOST_GLOBALS[args.path];
-                if (!global) {
-                    return {errors: [{text: `no host global for ${args.path}`}]};
-                }
-                return {
-                    contents: `if (!window.${global}) { throw new Error('window.${global} is missing: the host page must provide it'); }\nmodule.exports = window.${global};`,
-                    loader: 'js',
-                };
+                return {contents: `${missing(global)}\nmodule.exports = window.${global};`, loader: 'js'};
             });
         },
     };
 }
 
+/** esbuild's complaints about an import the host module lacks, said in terms of the host's React. */
+function explainHostApiErrors(failure) {
+    const lines = (failure.errors ?? []).map((e) => {
+        const where = e.location ? `${e.location.file}:${e.location.line}: ` : '';
+        // esbuild says it as "No matching export in "host-global:M" for import "N"" (named import), "Import "N"
+        // will always be undefined because there is no matching export in "host-global:M"" (namespace import)
+        // or "... because the file "host-global:M" has no exports".
+        const module = /"host-global:([^"]+)"/.exec(e.text)?.[1];
+        const name = /\b[Ii]mport "([^"]+)"/.exec(e.text)?.[1];
+        if (!module || !name) {
+            return `${where}${e.text}`;
+        }
+        if (name === 'default') {
+            return `${where}import named APIs from ${module}, not its default export, so that the build can check each one`;
+        }
+        return `${where}${name} from ${module} is not on every host React (Mattermost 9.x and 10.x run React 17.0.2, ` +
+            `11.x React 18, 12.x React 19); ${module} may give only: ${HOST_API[module].join(', ') || 'nothing'}`;
+    });
+    return new Error(lines.length > 0 ? lines.join('\n') : String(failure));
+}
+
 /**
- * @param {{outfile?: string, minify?: boolean, quiet?: boolean}} [options]
+ * @param {{outfile?: string, minify?: boolean, quiet?: boolean, entry?: string}} [options] entry: another entry point (tests)
  * @returns {Promise<{outfile: string, bytes: number, gzipBytes: number}>}
  */
 export async function buildWebapp(options = {}) {
     const outfile = options.outfile ?? path.join(root, 'webapp/dist/main.js');
     const minify = options.minify ?? true;
     mkdirSync(path.dirname(outfile), {recursive: true});
-    const result = await esbuild.build({
-        absWorkingDir: root,
-        entryPoints: [path.join(root, 'webapp/src/index.tsx')],
-        outfile,
-        bundle: true,
-        format: 'iife',
-        platform: 'browser',
-        target: ['es2022'],
-        jsx: 'automatic',
-        minify,
-        sourcemap: minify ? false : 'inline',
-        define: {'process.env.NODE_ENV': '"production"'},
-        plugins: [hostGlobalsPlugin()],
-        metafile: true,
-        logLevel: 'warning',
-    });
+    let result;
+    try {
+        result = await esbuild.build({
+            absWorkingDir: root,
+            entryPoints: [options.entry ?? path.join(root, 'webapp/src/index.tsx')],
+            outfile,
+            bundle: true,
+            format: 'iife',
+            platform: 'browser',
+            target: ['es2022'],
+            jsx: 'automatic',
+            minify,
+            sourcemap: minify ? false : 'inline',
+            define: {'process.env.NODE_ENV': '"production"'},
+            plugins: [hostGlobalsPlugin()],
+            metafile: true,
+            // `React.useId()` through a namespace import is as wrong as `import {useId}`: an error, not a warning.
+            logOverride: {'import-is-undefined': 'error'},
+            logLevel: options.quiet ? 'silent' : 'warning',
+        });
+    } catch (failure) {
+        throw explainHostApiErrors(failure);
+    }
 
     // A copy of React in the bundle would be a second React next to the host's: fail loudly instead.
     const bundled = Object.keys(result.metafile.inputs).filter((p) =>

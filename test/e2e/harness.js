@@ -1,17 +1,26 @@
 // A small stand-in for the Mattermost webapp, for plugin bundles: a Redux store with the state plugins read
 // (current channel, site URL), window.registerPlugin, a registry that keeps registrations in the store like the
-// real one, and a page that renders channel header buttons, the channel header menu and root components.
+// real one, and a page that renders the App Bar, channel header buttons, the channel header menu and root
+// components. It runs on whichever React the page put on window (17, 18 or 19), so it uses only what all three
+// have: its own store hook instead of react-redux (whose current version needs React 18), and createRoot only
+// where ReactDOM has it.
 //
-// Query parameters: ?theme=light|dark   ?channel=<channel id>
+// Query parameters: ?theme=light|dark   ?channel=<channel id>   ?react=17|18|19 (served by serve.mjs)
+//   ?appbar=bare|role-button|none  the App Bar entry's markup: older web apps' bare div around an <img>, newer
+//                                  ones' role=button wrapper (default: bare on React 17, role-button on 18 and 19),
+//                                  or no App Bar in the registry (channel header buttons in the header instead)
+//   ?hostcss=0                     without the web app's global CSS (host-global.css)
 (function () {
     'use strict';
     const React = window.React;
     const ReactDOM = window.ReactDOM;
     const Redux = window.Redux;
-    const ReactRedux = window.ReactRedux;
     const h = React.createElement;
     const config = window.HARNESS_CONFIG;
     const params = new URLSearchParams(window.location.search);
+    const reactMajor = Number(React.version.split('.')[0]);
+    const appBarMode = ['bare', 'role-button', 'none'].includes(params.get('appbar')) ? params.get('appbar') :
+        (reactMajor < 18 ? 'bare' : 'role-button');
 
     // Mattermost's default light (Denim) and dark (Onyx) themes, as CSS variables the way the webapp sets them.
     const THEMES = {
@@ -85,7 +94,7 @@
     let nextId = 1;
     const resolve = (el) => (typeof el === 'function' ? h(el) : el);
 
-    // Positional arguments, as plugins have always called the registry (the webapp also takes one object).
+    // Positional arguments or one object with the same names, as the web app's reArg takes them.
     function Registry(pluginId) {
         this.id = pluginId;
         const add = (name, data) => {
@@ -100,6 +109,13 @@
             const {icon, action, dropdownText, tooltipText} = args(['icon', 'action', 'dropdownText', 'tooltipText'], a);
             return add('ChannelHeaderButton', {icon: resolve(icon), action, dropdownText: resolve(dropdownText), tooltipText: resolve(tooltipText)});
         };
+        if (appBarMode !== 'none') {
+            this.registerAppBarComponent = (...a) => {
+                const {iconUrl, action, tooltipText, supportedProductIds} =
+                    args(['iconUrl', 'action', 'tooltipText', 'supportedProductIds', 'rhsComponent', 'rhsTitle'], a);
+                return add('AppBar', {iconUrl, action, tooltipText: resolve(tooltipText), supportedProductIds: supportedProductIds ?? null});
+            };
+        }
         this.registerChannelHeaderMenuAction = (...a) => {
             const {text, action, shouldRender} = args(['text', 'action', 'shouldRender'], a);
             return add('ChannelHeader', {text: resolve(text), action, shouldRender: shouldRender || (() => true)});
@@ -122,7 +138,54 @@
     };
     window.harness = {store, plugins};
 
-    const {useSelector, useDispatch, Provider} = ReactRedux;
+    // react-redux's useSelector, in the hooks every host React has.
+    function useSelector(selector) {
+        const [value, setValue] = React.useState(() => selector(store.getState()));
+        React.useEffect(() => {
+            const update = () => setValue(() => selector(store.getState()));
+            update();
+            return store.subscribe(update);
+        }, []); // each selector here is fixed for its component's lifetime
+        return value;
+    }
+    const dispatch = store.dispatch;
+
+    function Tooltip({text}) {
+        return h('div', {role: 'tooltip', className: 'app-bar__tooltip'}, text);
+    }
+
+    // One App Bar entry, drawn as the web app draws it (app_bar_plugin_component.tsx): a div with the click
+    // handler, the icon as an <img> (iconUrl) or, for a channel header button moved into the App Bar, its icon
+    // element; the tooltip on hover and focus, tied to nothing.
+    function AppBarEntry({entry, channel}) {
+        const [hover, setHover] = React.useState(false);
+        let inner;
+        if (entry.iconUrl) {
+            inner = appBarMode === 'role-button' ?
+                h('div', {role: 'button', tabIndex: 0, className: 'app-bar__icon-inner'}, h('img', {src: entry.iconUrl, alt: entry.pluginId})) :
+                h('div', {className: 'app-bar__icon-inner'}, h('img', {src: entry.iconUrl}));
+        } else {
+            inner = h('div', {className: 'app-bar__old-icon app-bar__icon-inner app-bar__icon-inner--centered'}, entry.icon);
+        }
+        return h('div', {
+            id: `app-bar-icon-${entry.pluginId}`,
+            className: 'app-bar__icon',
+            onClick: () => entry.action && entry.action(channel, {channel_id: channel.id, user_id: config.userId}),
+            onMouseEnter: () => setHover(true),
+            onMouseLeave: () => setHover(false),
+            onFocus: () => setHover(true),
+            onBlur: () => setHover(false),
+        }, inner, hover ? h(Tooltip, {text: entry.tooltipText || entry.dropdownText || entry.pluginId}) : null);
+    }
+
+    function AppBar({channel}) {
+        const entries = useSelector((s) => s.plugins.components.AppBar || []);
+        const headerButtons = useSelector((s) => s.plugins.components.ChannelHeaderButton || []);
+        // Channels only (supportedProductIds null): the harness has no other product.
+        return h('div', {className: 'app-bar'}, h('div', {className: 'app-bar__top'},
+            [...entries.filter((e) => e.supportedProductIds === null || e.supportedProductIds === '*'), ...headerButtons]
+                .map((e) => h(AppBarEntry, {key: e.id, entry: e, channel}))));
+    }
 
     function ChannelMenu({channel}) {
         const items = useSelector((s) => s.plugins.components.ChannelHeader || []);
@@ -139,7 +202,6 @@
     }
 
     function App() {
-        const dispatch = useDispatch();
         const currentId = useSelector((s) => s.entities.channels.currentChannelId);
         const buttons = useSelector((s) => s.plugins.components.ChannelHeaderButton || []);
         const roots = useSelector((s) => s.plugins.components.Root || []);
@@ -154,7 +216,8 @@
             h('main', {className: 'host-center'},
                 h('header', {className: 'host-header'},
                     h('h2', null, channel.display_name),
-                    buttons.map((b) => h('button', {
+                    // with an App Bar, the web app moves channel header buttons into it
+                    (appBarMode === 'none' ? buttons : []).map((b) => h('button', {
                         key: b.id, type: 'button', className: 'host-header-button',
                         'aria-label': typeof b.tooltipText === 'string' ? b.tooltipText : undefined,
                         title: typeof b.tooltipText === 'string' ? b.tooltipText : undefined,
@@ -162,8 +225,15 @@
                     }, b.icon)),
                     h(ChannelMenu, {channel})),
                 h('div', {className: 'host-posts'}, 'Messages of ', channel.display_name, ' would be here.')),
+            appBarMode === 'none' ? null : h(AppBar, {channel}),
             roots.map((r) => h(r.component, {key: r.id})));
     }
 
-    ReactDOM.createRoot(document.getElementById('root')).render(h(Provider, {store}, h(App)));
+    // React 17 (Mattermost 9.x, 10.x) renders with ReactDOM.render; React 19's react-dom has no render at all.
+    const container = document.getElementById('root');
+    if (ReactDOM.createRoot) {
+        ReactDOM.createRoot(container).render(h(App));
+    } else {
+        ReactDOM.render(h(App), container);
+    }
 }());

@@ -1,5 +1,7 @@
 // The built webapp bundle in a real browser (Debian's Chromium through playwright-core), on the host harness,
-// talking HTTP to the plugin API through the harness's reverse proxy.
+// talking HTTP to the plugin API through the harness's reverse proxy. The harness runs on each React the
+// Mattermost web app hands to plugins (17.0.2 in 9.x/10.x, 18 in 11.x, 19 in 12.x; see host-react.mjs), with an
+// App Bar drawn as the web app draws it and an approximation of the web app's global CSS (host-global.css).
 //
 // By default the API is the REAL plugin: the built bundle (npm run build) running under Mattermost's own
 // plugin host code in test/conformance/cmd/devserver, with an in-memory fake of the server's API behind
@@ -13,11 +15,13 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 
 import {chromium, type BrowserContext, type Page} from 'playwright-core';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 
 import {startFakeApi} from './fake-api.mjs';
-import {DEMO_USER} from './fake-backend.mjs';
-import {startHarnessServer} from './serve.mjs';
+import {DEMO_CHANNELS, DEMO_USER} from './fake-backend.mjs';
+import {HOST_REACTS} from './host-react.mjs';
+import {decodePng, type Image} from './png';
+import {DEFAULT_REACT, startHarnessServer} from './serve.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const repo = path.resolve(__dirname, '../..');
@@ -54,7 +58,10 @@ let context: BrowserContext;
 let page: Page;
 let harnessUrl = '';
 let userDataDir = '';
+let channelIds: string[] = [];
 const cleanups: Array<() => Promise<void>> = [];
+/** Uncaught exceptions and console errors of the page; each test must end with none. */
+const pageErrors: string[] = [];
 
 // Against an outside plugin (PLUGIN_HTTP_URL), fresh words per run, so leftovers from an earlier run
 // cannot make the adds fail; the devserver starts empty every time.
@@ -91,6 +98,9 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('trigger wor
         const harness = await startHarnessServer({pluginHttpUrl, pluginUserId, channels});
         cleanups.push(harness.close);
         harnessUrl = harness.url;
+        // the harness's channels (as serve.mjs picks them), for tests that want a channel of their own
+        channelIds = (channels ?? JSON.parse(process.env.HARNESS_CHANNELS ?? 'null') ??
+            DEMO_CHANNELS.filter((c) => c.members.includes(DEMO_USER))).map((c: {id: string}) => c.id);
 
         userDataDir = mkdtempSync(path.join(tmpdir(), 'e2e-chromium-'));
         context = await chromium.launchPersistentContext(userDataDir, {
@@ -101,10 +111,19 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('trigger wor
             viewport: {width: 1100, height: 760},
         });
         page = context.pages()[0] ?? await context.newPage();
-        page.on('pageerror', (err) => {
-            throw err;
+        page.on('pageerror', (err) => pageErrors.push(`uncaught: ${err.message}`));
+        page.on('console', (m) => {
+            // Chromium logs every 4xx answer as an error; some tests ask for those on purpose.
+            if (m.type() === 'error' && !m.text().startsWith('Failed to load resource: the server responded with a status of 4')) {
+                pageErrors.push(`console.error: ${m.text()}`);
+            }
         });
     }, 120_000);
+
+    afterEach(() => {
+        const errors = pageErrors.splice(0);
+        expect(errors).toEqual([]);
+    });
 
     afterAll(async () => {
         await context?.close();
@@ -120,16 +139,47 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('trigger wor
     const chip = (word: string) => dialog().getByRole('list', {name: 'Your trigger words in this channel'})
         .getByRole('listitem').filter({hasText: word});
     const input = () => dialog().getByRole('textbox', {name: 'Add a word or phrase'});
+    /** The plugin's App Bar entry, found by its accessible name. */
+    const appBarEntry = () => page.locator('.app-bar').getByRole('button', {name: 'Trigger words', exact: true});
 
-    async function openFromHeaderButton(theme: 'light' | 'dark') {
-        await page.goto(`${harnessUrl}/?theme=${theme}`);
-        await page.getByRole('button', {name: 'Trigger words', exact: true}).click();
+    interface HarnessOptions {
+        theme?: 'light' | 'dark';
+        react?: number;
+        appbar?: 'bare' | 'role-button' | 'none';
+        hostcss?: boolean;
+        channel?: string;
+    }
+
+    async function gotoHarness(o: HarnessOptions = {}) {
+        const q = new URLSearchParams({theme: o.theme ?? 'light', react: String(o.react ?? DEFAULT_REACT)});
+        if (o.appbar) {
+            q.set('appbar', o.appbar);
+        }
+        if (o.hostcss === false) {
+            q.set('hostcss', '0');
+        }
+        if (o.channel) {
+            q.set('channel', o.channel);
+        }
+        await page.goto(`${harnessUrl}/?${q}`);
+        await page.locator('.host-header').waitFor();
+    }
+
+    async function openFromAppBar(theme: 'light' | 'dark') {
+        await gotoHarness({theme});
+        await appBarEntry().click();
         await expect.poll(() => dialog().isVisible()).toBe(true);
         await input().waitFor();
     }
 
+    async function openFromChannelMenu() {
+        await page.getByRole('button', {name: 'Channel menu'}).click();
+        await page.getByRole('menuitem', {name: 'Trigger words…'}).click();
+        await input().waitFor();
+    }
+
     it('adds a word and a phrase, keeps them over a reload, shows a server error, removes a word', async () => {
-        await openFromHeaderButton('light');
+        await openFromAppBar('light');
         expect(await dialog().getByRole('heading', {name: 'Trigger words', exact: true}).isVisible()).toBe(true);
         // focus starts in the input
         await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.id)).toBe(
@@ -145,15 +195,14 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('trigger wor
         expect(await input().inputValue()).toBe('');
         await page.screenshot({path: path.join(artifacts, 'panel-light.png')});
 
-        // Escape closes and gives the focus back to the header button
+        // Escape closes and gives the focus back to the App Bar entry
         await page.keyboard.press('Escape');
         await expect.poll(() => dialog().count()).toBe(0);
         expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Trigger words');
 
         // reload: the words come back from the server; open from the channel header menu this time
         await page.reload();
-        await page.getByRole('button', {name: 'Channel menu'}).click();
-        await page.getByRole('menuitem', {name: 'Trigger words…'}).click();
+        await openFromChannelMenu();
         await chip(WORD).waitFor();
         await chip(PHRASE).waitFor();
 
@@ -176,13 +225,13 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('trigger wor
         await page.keyboard.press('Enter');
         await expect.poll(() => chip(WORD).count()).toBe(0);
         await page.reload();
-        await page.getByRole('button', {name: 'Trigger words', exact: true}).click();
+        await appBarEntry().click();
         await chip(PHRASE).waitFor();
         expect(await chip(WORD).count()).toBe(0);
     });
 
     it('looks right in the dark theme, with a snooze on and the all-words list', async () => {
-        await openFromHeaderButton('dark');
+        await openFromAppBar('dark');
         await input().fill(`${WORD}, release`);
         await input().press('Enter');
         await chip('release').waitFor();
@@ -211,5 +260,164 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('trigger wor
         await dialog().getByRole('button', {name: 'Turn snooze off'}).click();
         await dialog().getByText('Alerts are on.').waitFor();
         await page.screenshot({path: path.join(artifacts, 'panel-empty-dark.png')});
+    });
+
+    // Every host React, in every run: the panel's whole round trip to the real plugin, opened the two ways a
+    // user opens it, by keyboard and by mouse.
+    describe.each(HOST_REACTS)('on the host React $major (Mattermost $mattermost)', (host) => {
+        const word = `react ${host.major}${run}`;
+
+        it('has one named App Bar entry with a tooltip that opens the panel by keyboard; the channel menu opens it too', async () => {
+            await gotoHarness({react: host.major});
+            const globals = await page.evaluate(() => {
+                const w = window as unknown as {React: {version: string}; ReactJSXRuntime?: unknown};
+                return {version: w.React.version, jsxRuntime: w.ReactJSXRuntime !== undefined};
+            });
+            expect(globals.version.split('.')[0]).toBe(String(host.major));
+            expect(globals.jsxRuntime).toBe(host.jsxRuntime);
+
+            // one entry, in the App Bar only: an <img> of the plugin's icon, named, with a tooltip
+            expect(await page.locator('#app-bar-icon-trigger-alerts').count()).toBe(1);
+            expect(await page.locator('.host-header-button').count()).toBe(0);
+            expect(await page.locator('#app-bar-icon-trigger-alerts img').getAttribute('src')).toMatch(/^data:image\/svg\+xml,/);
+            const entry = appBarEntry();
+            expect(await entry.count()).toBe(1);
+            await entry.hover();
+            await expect.poll(() => page.getByRole('tooltip').textContent()).toBe('Trigger words');
+            await page.mouse.move(500, 700);
+
+            // keyboard: focus, Enter, add a word, Escape, and the focus is back on the entry
+            await entry.focus();
+            await page.keyboard.press('Enter');
+            await input().waitFor();
+            await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe(await input().getAttribute('id'));
+            await page.keyboard.type(`"${word}"`);
+            await page.keyboard.press('Enter');
+            await chip(word).waitFor();
+            await expect.poll(() => dialog().getByRole('status').textContent()).toBe('Saved');
+            await page.screenshot({path: path.join(artifacts, `panel-react${host.major}.png`)});
+            await page.keyboard.press('Escape');
+            await expect.poll(() => dialog().count()).toBe(0);
+            expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Trigger words');
+
+            // the channel menu, after a reload: the word came back from the plugin; remove it
+            await page.reload();
+            await openFromChannelMenu();
+            await chip(word).waitFor();
+            await dialog().getByRole('button', {name: `Remove “${word}”`}).click();
+            await expect.poll(() => chip(word).count()).toBe(0);
+            await dialog().getByRole('button', {name: 'Close'}).click();
+            await expect.poll(() => dialog().count()).toBe(0);
+        });
+    });
+
+    it('uses the channel header button where the registry has no App Bar', async () => {
+        await gotoHarness({react: 17, appbar: 'none'});
+        expect(await page.locator('.app-bar').count()).toBe(0);
+        const button = page.locator('.host-header').getByRole('button', {name: 'Trigger words', exact: true});
+        await button.click();
+        await input().waitFor();
+        await page.keyboard.press('Escape');
+        await expect.poll(() => dialog().count()).toBe(0);
+        expect(await page.evaluate(() => document.activeElement?.className)).toBe('host-header-button');
+    });
+
+    /** Computed styles of every element of the dialog, in document order. */
+    async function dialogStyles(): Promise<string[]> {
+        return page.evaluate(() => {
+            const props = ['display', 'box-sizing', 'width', 'height', 'margin-top', 'margin-right', 'margin-bottom', 'margin-left',
+                'padding-top', 'padding-right', 'padding-bottom', 'padding-left', 'border-top-width', 'border-top-style',
+                'border-bottom-width', 'border-bottom-style', 'border-left-width', 'border-radius', 'font-family', 'font-size',
+                'font-weight', 'line-height', 'letter-spacing', 'text-transform', 'color', 'background-color', 'list-style-type'];
+            const dialogEl = document.querySelector('[role="dialog"]')!;
+            return [dialogEl, ...Array.from(dialogEl.querySelectorAll('*'))].filter((e) => e.tagName !== 'STYLE').map((e) => {
+                const cs = getComputedStyle(e);
+                const name = `${e.tagName.toLowerCase()}${e.className ? '.' + String(e.className).split(' ').join('.') : ''}`;
+                return `${name} ${props.map((p) => `${p}=${cs.getPropertyValue(p)}`).join(' ')}`;
+            });
+        });
+    }
+
+    /** The same steps with and without the host's CSS: the panel's states, as computed styles. */
+    async function panelStates(react: number, hostcss: boolean): Promise<Record<string, string[]>> {
+        const channel = channelIds[1];
+        await gotoHarness({react, hostcss, channel});
+        await openFromChannelMenu();
+        const states: Record<string, string[]> = {};
+        await dialog().getByRole('heading', {name: 'No trigger words here yet'}).waitFor();
+        states.empty = await dialogStyles();
+        await input().fill(`styles${run.replace(' ', '-')}`);
+        await input().press('Enter');
+        await expect.poll(() => dialog().getByRole('status').textContent()).toBe('Saved');
+        await input().fill('y'.repeat(65));
+        await input().press('Enter');
+        await expect.poll(() => input().getAttribute('aria-invalid')).toBe('true');
+        await page.mouse.move(1, 1);
+        states.wordsAndError = await dialogStyles();
+        await page.screenshot({path: path.join(artifacts, `panel-hostcss-${hostcss ? 'on' : 'off'}-react${react}.png`)});
+        await dialog().getByRole('button', {name: 'All my trigger words'}).click();
+        const remove = dialog().getByRole('button', {name: new RegExp(`^Remove “styles${run.replace(' ', '-')}”`)});
+        await remove.waitFor();
+        await page.mouse.move(1, 1);
+        states.all = await dialogStyles();
+        await remove.click();
+        await expect.poll(() => remove.count()).toBe(0);
+        return states;
+    }
+
+    it.each([17, 19])('looks the same inside the web app\'s global CSS as without it (React %i)', async (react) => {
+        const off = await panelStates(react, false);
+        const on = await panelStates(react, true);
+        for (const state of Object.keys(off)) {
+            expect(on[state]!.length, state).toBe(off[state]!.length);
+            const differences = on[state]!.map((line, i) => (line === off[state]![i] ? null : `with: ${line}\nwithout: ${off[state]![i]}`))
+                .filter((d) => d !== null);
+            expect(differences, state).toEqual([]);
+        }
+        // and it is the panel's own look, not the host's: e.g. the snooze legend's 21px and rule under it
+        const legend = on.empty!.find((l) => l.startsWith('legend.tw-snooze-legend '))!;
+        expect(legend).toContain('font-size=14px');
+        expect(legend).toContain('border-bottom-style=none');
+        const title = on.empty!.find((l) => l.startsWith('h2.tw-title '))!;
+        expect(title).toContain('font-size=20px');
+        expect(title).toContain('margin-top=0px');
+    });
+
+    /** WCAG contrast of two sRGB colours. */
+    function contrast(a: number[], b: number[]): number {
+        const lum = (c: number[]) => {
+            const [r, g, bl] = c.slice(0, 3).map((v) => {
+                const s = v / 255;
+                return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+            });
+            return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+        };
+        const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+        return (hi! + 0.05) / (lo! + 0.05);
+    }
+
+    const pixels = (img: Image) => Array.from({length: img.width * img.height}, (_, i) => Array.from(img.data.subarray(i * 4, i * 4 + 3)));
+
+    it.each(['light', 'dark'] as const)('has an App Bar icon that stands out from the App Bar in the %s theme', async (theme) => {
+        await gotoHarness({theme});
+        const icon = page.locator('#app-bar-icon-trigger-alerts img');
+        await expect.poll(() => icon.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+        const box = (await icon.boundingBox())!;
+        expect([box.width, box.height]).toEqual([24, 24]);
+        const shot = decodePng(await page.screenshot({clip: box}));
+        // the App Bar's own background, just left of the icon
+        const bg = pixels(decodePng(await page.screenshot({clip: {x: box.x - 10, y: box.y + 10, width: 4, height: 4}})))[0]!;
+        await page.screenshot({path: path.join(artifacts, `app-bar-${theme}.png`), clip: {x: box.x - 12, y: box.y - 12, width: 48, height: 48}});
+        // inside the round icon (the App Bar clips it to a circle)
+        const inside = pixels(shot).filter((_, i) => Math.hypot((i % 24) - 11.5, Math.floor(i / 24) - 11.5) < 10);
+        const standOut = inside.filter((p) => contrast(p, bg) >= 3).length / inside.length;
+        expect(standOut, `share of the icon with 3:1 contrast against the App Bar (${bg})`).toBeGreaterThan(0.6);
+        // and the glyph on the badge: the most common colour, and at least a tenth of the icon at 4.5:1 to it
+        const counts = new Map<string, number>();
+        for (const p of inside) {
+            counts.set(p.join(','), (counts.get(p.join(',')) ?? 0) + 1);
+        }
+        const badge = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0].split(',').map(Number);
+        expect(inside.filter((p) => contrast(p, badge) >= 4.5).length / inside.length).toBeGreaterThan(0.1);
     });
 });

@@ -7,3 +7,4 @@ export function startHarnessServer(options?: {
     channels?: Array<{id: string; name: string; display_name: string}>;
     csrfToken?: string;
 }): Promise<{url: string; close(): Promise<void>}>;
+export const DEFAULT_REACT: number;

@@ -9,6 +9,9 @@
 //   HARNESS_CHANNELS JSON [{id, name, display_name}] for the page's channel list (default: the fake's channels)
 //   HARNESS_CSRF     the MMCSRF cookie value the page sets (default: e2e-csrf-token)
 //
+// The page (harness.html) takes ?react=17|18|19 (default 19): the host React line, see host-react.mjs; and
+// ?hostcss=0 to leave out the web app's global CSS (host-global.css). harness.js reads the rest.
+//
 // CLI: node test/e2e/serve.mjs [--port=8080]
 import {createReadStream, existsSync, readFileSync} from 'node:fs';
 import http from 'node:http';
@@ -17,37 +20,51 @@ import {fileURLToPath, pathToFileURL} from 'node:url';
 
 import * as esbuild from 'esbuild';
 
-import {hostGlobalsPlugin} from '../../scripts/build-webapp.mjs';
-
 import {DEMO_CHANNELS, DEMO_USER} from './fake-backend.mjs';
+import {HOST_REACTS, hostReactScript} from './host-react.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'plugin.json'), 'utf8'));
 const PLUGIN_ID = manifest.id;
 
-let reduxGlobals;
-async function reduxGlobalsScript() {
-    // Redux 5 and React Redux 9 ship no UMD build: bundle them into one script that sets the globals,
-    // with React taken from window.React like everything else on the page.
-    reduxGlobals ??= esbuild.build({
-        stdin: {
-            contents: "import * as Redux from 'redux'; import * as ReactRedux from 'react-redux'; window.Redux = Redux; window.ReactRedux = ReactRedux;",
-            resolveDir: root,
-            loader: 'js',
-        },
+/** The default host React: the newest line. */
+export const DEFAULT_REACT = 19;
+
+let reduxGlobal;
+function reduxScript() {
+    // Redux 5 ships no UMD build. (No React Redux: the plugin does not use it, and its current version needs
+    // React 18, so the harness has its own store hook.)
+    reduxGlobal ??= esbuild.build({
+        stdin: {contents: "window.Redux = require('redux');", resolveDir: root, loader: 'js'},
         bundle: true,
         format: 'iife',
         minify: true,
         write: false,
         define: {'process.env.NODE_ENV': '"production"'},
-        plugins: [hostGlobalsPlugin({only: ['react', 'react-dom']})],
         logLevel: 'warning',
     }).then((r) => r.outputFiles[0].text);
-    return reduxGlobals;
+    return reduxGlobal;
 }
 
-const TYPES = {'.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.png': 'image/png'};
+/** ?react=N of a URL, checked against the host lines; null if it names none. */
+function reactLine(url) {
+    const major = Number(url.searchParams.get('react') ?? DEFAULT_REACT);
+    return HOST_REACTS.some((h) => h.major === major) ? major : null;
+}
+
+function harnessPage(url) {
+    const major = reactLine(url);
+    if (major === null) {
+        return null;
+    }
+    const hostCss = url.searchParams.get('hostcss') === '0' ? '' : '<link rel="stylesheet" href="/host-global.css">';
+    return readFileSync(path.join(here, 'harness.html'), 'utf8')
+        .replace('<!--REACT-->', String(major))
+        .replace('<!--HOST_CSS-->', hostCss);
+}
+
+const TYPES = {'.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.png': 'image/png', '.css': 'text/css; charset=utf-8'};
 
 function sendFile(res, file) {
     if (!existsSync(file)) {
@@ -104,9 +121,16 @@ export async function startHarnessServer(options = {}) {
             if (p === pluginPrefix || p.startsWith(pluginPrefix + '/')) {
                 proxy(req, res, p.slice(pluginPrefix.length) + url.search, opts);
             } else if (p === '/' || p === '/harness.html') {
-                sendFile(res, path.join(here, 'harness.html'));
+                const page = harnessPage(url);
+                if (page === null) {
+                    res.writeHead(400, {'content-type': 'text/plain'}).end(`?react= takes ${HOST_REACTS.map((h) => h.major).join(', ')}`);
+                } else {
+                    res.writeHead(200, {'content-type': TYPES['.html'], 'cache-control': 'no-store'}).end(page);
+                }
             } else if (p === '/harness.js') {
                 sendFile(res, path.join(here, 'harness.js'));
+            } else if (p === '/host-global.css') {
+                sendFile(res, path.join(here, 'host-global.css'));
             } else if (p === '/harness-config.js') {
                 const cfg = {
                     channels: opts.channels.map(({id, name, display_name}) => ({id, name, display_name})),
@@ -115,12 +139,11 @@ export async function startHarnessServer(options = {}) {
                 };
                 res.writeHead(200, {'content-type': TYPES['.js'], 'cache-control': 'no-store'});
                 res.end(`window.HARNESS_CONFIG = ${JSON.stringify(cfg)};\n`);
-            } else if (p === '/vendor/react.production.min.js') {
-                sendFile(res, path.join(root, 'node_modules/react/umd/react.production.min.js'));
-            } else if (p === '/vendor/react-dom.production.min.js') {
-                sendFile(res, path.join(root, 'node_modules/react-dom/umd/react-dom.production.min.js'));
-            } else if (p === '/vendor/redux-globals.js') {
-                const js = await reduxGlobalsScript();
+            } else if (p === '/vendor/host-react.js' && reactLine(url) !== null) {
+                const js = await hostReactScript(reactLine(url));
+                res.writeHead(200, {'content-type': TYPES['.js']}).end(js);
+            } else if (p === '/vendor/redux.js') {
+                const js = await reduxScript();
                 res.writeHead(200, {'content-type': TYPES['.js']}).end(js);
             } else if (p === `/static/plugins/${PLUGIN_ID}/main.js`) {
                 sendFile(res, opts.bundlePath);

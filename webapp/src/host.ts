@@ -21,7 +21,11 @@ export interface HostStore {
     getState(): HostState;
 }
 
-/** The registry methods used, with the positional signatures the webapp has accepted since plugins began. */
+/**
+ * The registry methods used, called with positional arguments: the form every web app takes. Since the
+ * registry moved into the monorepo (all of 9.10 to 12.x) each method is wrapped in reArg, which takes either
+ * the positional arguments or one object with the same names; web apps before that take only positional.
+ */
 export interface PluginRegistry {
     registerRootComponent(component: ComponentType): string;
     registerChannelHeaderButtonAction(
@@ -31,6 +35,17 @@ export interface PluginRegistry {
         tooltipText: ReactNode,
     ): string;
     registerChannelHeaderMenuAction(text: ReactNode, action: (channelId: string) => void): string;
+    /**
+     * An entry in the App Bar, the column at the right edge of the web app (7.0 on; 9.0 on always shown, and
+     * channel header buttons are moved into it). iconUrl is shown as an <img>; the action gets the current
+     * channel and membership. Later parameters (supportedProductIds, rhsComponent, rhsTitle) are not used:
+     * omitted, supportedProductIds means Channels only. Absent from web apps without an App Bar.
+     */
+    registerAppBarComponent?(
+        iconUrl: string,
+        action: (channel: Channel, member?: ChannelMembership) => void,
+        tooltipText: ReactNode,
+    ): unknown;
 }
 
 export function selectCurrentChannelId(state: HostState): string {

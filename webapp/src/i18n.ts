@@ -2,7 +2,7 @@
 // `t(key, values)` fills `{name}` placeholders; `setMessages` swaps in a translation.
 
 const en = {
-    // Channel header
+    // Channel header and App Bar (the tooltip is also the entry's accessible name)
     'header.tooltip': 'Trigger words',
     'header.dropdown': 'Trigger words',
     'header.menu': 'Trigger words…',

@@ -1,7 +1,7 @@
-// Whether the panel is open, and for which channel. A tiny external store read with useSyncExternalStore:
-// the state is private to this plugin's one root component, so it does not need a reducer in the host's
-// Redux store (nor the host's react-redux context), and components can be tested without a Redux store.
-import {useSyncExternalStore} from 'react';
+// Whether the panel is open, and for which channel. A tiny external store: the state is private to this
+// plugin's one root component, so it does not need a reducer in the host's Redux store (nor the host's
+// react-redux context), and components can be tested without a Redux store.
+import {useEffect, useState} from 'react';
 
 export type PanelState =
     | {open: false}
@@ -32,6 +32,17 @@ export function createPanelStore(): PanelStore {
     };
 }
 
+/**
+ * The store's state, re-rendering on every change. Not useSyncExternalStore: the host's React may be 17
+ * (Mattermost 9.x, 10.x), which has no such hook. Tearing, the problem that hook solves, needs concurrent
+ * rendering of several readers; this store has one reader.
+ */
 export function usePanelState(store: PanelStore): PanelState {
-    return useSyncExternalStore(store.subscribe, store.getState, store.getState);
+    const [state, setState] = useState(store.getState);
+    useEffect(() => {
+        // A change between the first render and this subscription would otherwise be missed.
+        setState(store.getState());
+        return store.subscribe(() => setState(store.getState()));
+    }, [store]);
+    return state;
 }

@@ -1,11 +1,15 @@
-// The webapp plugin: a channel header button and a channel header menu item open the trigger words panel
-// for the channel being viewed; the panel itself is a root component.
+// The webapp plugin: an App Bar entry (or, on web apps without an App Bar, a channel header button) and a
+// channel header menu item open the trigger words panel for the channel being viewed; the panel itself is a
+// root component.
 import {createApi, type TriggerWordsApi} from './api';
-import {PanelRoot} from './components/root';
+import {labelAppBarEntry} from './app_bar_label';
+import {APP_BAR_ICON_URL} from './components/app_bar_icon';
 import {TriggerWordsIcon} from './components/icon';
+import {PanelRoot} from './components/root';
 import {selectChannelDisplayName, selectCurrentChannelId, selectSiteURL, type HostStore, type PluginRegistry} from './host';
 import {t} from './i18n';
 import {createPanelStore, type PanelStore} from './panel_store';
+import {PLUGIN_ID} from './plugin_id';
 
 /** The channel id from an action's first argument: a channel (header button) or a channel id (header menu). */
 export function channelIdFromActionArg(arg: unknown): string | undefined {
@@ -21,6 +25,7 @@ export function channelIdFromActionArg(arg: unknown): string | undefined {
 export class TriggerWordsPlugin {
     readonly panel: PanelStore = createPanelStore();
     private readonly makeApi: (store: HostStore) => TriggerWordsApi;
+    private stopLabelling: (() => void) | undefined;
 
     constructor(makeApi: (store: HostStore) => TriggerWordsApi = (store) => createApi(() => selectSiteURL(store.getState()))) {
         this.makeApi = makeApi;
@@ -42,11 +47,20 @@ export class TriggerWordsPlugin {
         }
 
         registry.registerRootComponent(Root);
-        registry.registerChannelHeaderButtonAction(<TriggerWordsIcon/>, open, t('header.dropdown'), t('header.tooltip'));
+        if (typeof registry.registerAppBarComponent === 'function') {
+            // Not a channel header button as well: where there is an App Bar, the web app moves header buttons
+            // into it, and the entry would be there twice.
+            registry.registerAppBarComponent(APP_BAR_ICON_URL, open, t('header.tooltip'));
+            this.stopLabelling = labelAppBarEntry(document, PLUGIN_ID, t('header.tooltip'));
+        } else {
+            registry.registerChannelHeaderButtonAction(<TriggerWordsIcon/>, open, t('header.dropdown'), t('header.tooltip'));
+        }
         registry.registerChannelHeaderMenuAction(t('header.menu'), open);
     }
 
     uninitialize(): void {
+        this.stopLabelling?.();
+        this.stopLabelling = undefined;
         this.panel.close();
     }
 }

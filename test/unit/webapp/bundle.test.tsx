@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 // The built bundle, run the way the Mattermost webapp runs it: React 18 and friends on window, registerPlugin
-// on window, a registry, then a click on the header button.
+// on window, a registry, then a click on the App Bar entry. (host_react.test.ts runs it on React 17 and 19 too.)
 import {execFileSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -58,7 +58,7 @@ describe('webapp bundle', () => {
         w.React = React;
         w.ReactDOM = ReactDOM;
         let root: ComponentType | undefined;
-        let buttonAction: ((channel: {id: string}) => void) | undefined;
+        let appBarAction: ((channel: {id: string}) => void) | undefined;
         let id = '';
         w.registerPlugin = (pluginId: string, plugin: {initialize(registry: unknown, store: unknown): void}) => {
             id = pluginId;
@@ -66,8 +66,8 @@ describe('webapp bundle', () => {
                 registerRootComponent: (c: ComponentType) => {
                     root = c;
                 },
-                registerChannelHeaderButtonAction: (_icon: unknown, action: (channel: {id: string}) => void) => {
-                    buttonAction = action;
+                registerAppBarComponent: (_iconUrl: string, action: (channel: {id: string}) => void) => {
+                    appBarAction = action;
                 },
                 registerChannelHeaderMenuAction: () => {},
             }, {
@@ -92,7 +92,7 @@ describe('webapp bundle', () => {
             r = createRoot(container);
             r.render(React.createElement(Registered));
         });
-        act(() => buttonAction!({id: TOWN}));
+        act(() => appBarAction!({id: TOWN}));
         const dialog = await screen.findByRole('dialog');
         expect(dialog.textContent).toContain('in Town Square');
         await waitFor(() => expect(screen.getByText('deploy')).toBeTruthy());

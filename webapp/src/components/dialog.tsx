@@ -1,6 +1,6 @@
 // A modal dialog: role=dialog, focus moved in on open and back out on close, Tab and Shift+Tab kept inside,
 // Escape and a click on the backdrop close it.
-import {useEffect, useRef, type KeyboardEvent, type MouseEvent, type ReactNode} from 'react';
+import {useLayoutEffect, useRef, type KeyboardEvent, type MouseEvent, type ReactNode} from 'react';
 
 const FOCUSABLE = [
     'a[href]',
@@ -27,7 +27,9 @@ export function Dialog({labelledBy, describedBy, onClose, children}: Props) {
     const onCloseRef = useRef(onClose);
     onCloseRef.current = onClose;
 
-    useEffect(() => {
+    // A layout effect, so that on close the focus is back on the opener in the same task on every host React:
+    // React 17 runs the cleanups of plain effects later, leaving the focus on <body> in between.
+    useLayoutEffect(() => {
         const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
         const dialog = ref.current;
         if (dialog && !dialog.contains(document.activeElement)) {

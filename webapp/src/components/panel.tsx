@@ -1,9 +1,10 @@
 // The trigger words panel: the user's words for one channel (chips, an input, snooze) and, one link away,
 // every channel where they have words.
-import {useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type ChangeEvent, type KeyboardEvent} from 'react';
+import {useCallback, useEffect, useLayoutEffect, useRef, useState, type ChangeEvent, type KeyboardEvent} from 'react';
 
 import {ApiError, type ChannelWords, type ChannelWordsSummary, type SnoozeDuration, type TriggerWordsApi} from '../api';
 import {formatSnoozeUntil, t} from '../i18n';
+import {useUniqueId} from '../unique_id';
 import {normalizeWord, parseAll, splitFinished, type Token} from '../parse';
 import {css} from '../styles';
 
@@ -66,7 +67,7 @@ function appendRemainder(remainder: string, current: string): string {
 }
 
 export function TriggerWordsPanel({api, channelId, channelName, onClose}: Props) {
-    const ids = useId();
+    const ids = useUniqueId();
     const titleId = `${ids}-title`;
     const inputId = `${ids}-input`;
     const hintId = `${ids}-hint`;
@@ -379,7 +380,7 @@ export function TriggerWordsPanel({api, channelId, channelName, onClose}: Props)
                     </div>
                 )}
                 <fieldset className='tw-snooze'>
-                    <legend>{t('snooze.legend')}</legend>
+                    <legend className='tw-snooze-legend'>{t('snooze.legend')}</legend>
                     <p className='tw-snooze-status'>
                         {snoozedUntil === null ? t('snooze.off.status') : t('snooze.on.status', {time: formatSnoozeUntil(snoozedUntil)})}
                     </p>

@@ -5,7 +5,8 @@ import {deploy, DeployError, defaultPlatform, platforms, type Credentials, type 
 export const usage = `usage: npm run deploy [-- [--platform <os>-<arch> | --portable | --bundle <file>] [--wait <seconds>]]
 
 Uploads the plugin bundle from dist/ (made by \`npm run dist\`) to a running Mattermost server, replacing an
-installed version, enables it and waits until it runs.
+installed version, enables it and waits until it runs. A bundle whose min_server_version is above the
+server's version is refused before uploading; if the server cannot start the plugin, its reason is shown.
 
   MM_SERVICESETTINGS_SITEURL              the server's address, e.g. https://chat.example.com
   MM_ADMIN_TOKEN                          a system admin's personal access token, or

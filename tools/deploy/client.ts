@@ -21,8 +21,17 @@ export class HttpError extends Error {
 }
 
 export class DeployClient extends Client4 {
+    private versionId = '';
+
+    /** The last X-Version-Id the server sent ("<version>.<build>.<hash>.<licensed>"), '' if none yet. */
+    serverVersionId(): string {
+        // login goes through Client4's own fetch, which keeps the header as serverVersion
+        return this.versionId || this.getServerVersion();
+    }
+
     protected override doFetch = async <T>(url: string, options: Options): Promise<T> => {
         const response = await fetch(url, this.getOptions(options));
+        this.versionId = response.headers.get('X-Version-Id') ?? this.versionId;
         const text = await response.text();
         const body = parseJSON(text);
         if (!response.ok) {

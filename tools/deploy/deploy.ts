@@ -6,7 +6,9 @@ import path from 'node:path';
 
 import type {PluginManifest, PluginStatus} from '@mattermost/types/plugins';
 
+import {BundleManifestError, readBundleManifest, type BundleManifest} from './bundle.js';
 import {DeployClient, networkErrorOf, oneLine, serverErrorOf, statusOf} from './client.js';
+import {meetsMinVersion, versionFromVersionId} from './version.js';
 
 export class DeployError extends Error {
     constructor(
@@ -112,6 +114,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     const bundle = findBundle(options.root, manifest, options.bundle);
     const bytes = statSync(bundle).size;
     const siteURL = checkSiteURL(options.siteURL);
+    const inBundle = bundleManifestOf(bundle);
 
     const client = new DeployClient();
     client.setUrl(siteURL);
@@ -127,6 +130,8 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         const {username, password} = options.credentials;
         await call('sign-in', () => client.login(username, password));
     }
+
+    await checkServerVersion(client, inBundle, bundle, siteURL, report);
 
     const server = await readServerSettings(client);
     if (server.pluginsEnabled === false) {
@@ -150,15 +155,73 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
 
     report(`uploading ${path.relative(options.root, bundle)} (${mb(bytes)}) to ${siteURL}`);
     const file = new File([await openAsBlob(bundle)], path.basename(bundle), {type: 'application/gzip'});
-    const installed = await call<PluginManifest>('upload', () => client.uploadPlugin(file, true));
-    const pluginId = installed.id || manifest.id;
-    const version = installed.version || manifest.version;
+    // A server that cannot start the plugin answers only "Unable to restart plugin on upgrade" (upload over an
+    // enabled version) or a generic activation error: the reason is in the plugin's status.
+    const startFailure = (step: string, id: string) => (err: unknown) =>
+        statusOf(err) !== undefined && statusOf(err)! >= 500 ? startErrorOf(client, id, err, step, options.bundle) : Promise.reject(err);
+    const installed = await call<PluginManifest>('upload', () => client.uploadPlugin(file, true).catch(startFailure('upload', inBundle.id)));
+    const pluginId = installed.id || inBundle.id;
+    const version = installed.version || inBundle.version;
 
     report(`enabling ${pluginId} ${version}`);
-    await call('enable', () => client.enablePlugin(pluginId));
+    await call('enable', () => client.enablePlugin(pluginId).catch(startFailure('enable', pluginId)));
 
     const running = await waitUntilRunning(client, pluginId, options, call);
     return {pluginId, version, bundle, bytes, running};
+}
+
+function bundleManifestOf(bundle: string): BundleManifest {
+    try {
+        return readBundleManifest(bundle);
+    } catch (err) {
+        if (err instanceof BundleManifestError) {
+            throw new DeployError(`${err.message}: not a plugin bundle (build one with \`npm run dist\`)`);
+        }
+        throw err;
+    }
+}
+
+/**
+ * Refuses, before uploading, a bundle whose min_server_version is above the server's version: the server
+ * would install it and then fail to start it (state "failed to start", "plugin requires Mattermost X").
+ */
+async function checkServerVersion(client: DeployClient, inBundle: BundleManifest, bundle: string, siteURL: string, report: (line: string) => void): Promise<void> {
+    const min = inBundle.minServerVersion;
+    if (!min) {
+        return;
+    }
+    let version = versionFromVersionId(client.serverVersionId());
+    if (!version) {
+        // A proxy may drop the header; the client configuration (no permission needed) has it too.
+        version = await client
+            .getClientConfig()
+            .then((c) => (typeof c.Version === 'string' && versionFromVersionId(c.Version)) || undefined)
+            .catch(() => undefined);
+    }
+    if (!version) {
+        report(`warning: the server did not tell its version, so ${path.basename(bundle)}'s min_server_version ${min} was not checked`);
+        return;
+    }
+    if (meetsMinVersion(version, min) === false) {
+        throw new DeployError(
+            `${path.basename(bundle)} needs Mattermost ${min} or newer (its min_server_version), but the server at ${siteURL} runs ${version}: nothing was uploaded; upgrade the server or deploy a build made for ${version}`,
+        );
+    }
+}
+
+/** A failed upload or enable, explained by the plugin's status error when the server has one. */
+async function startErrorOf(client: DeployClient, pluginId: string, err: unknown, step: string, bundle: DeployOptions['bundle']): Promise<never> {
+    const statuses: Status[] = await client.getPluginStatuses().catch(() => []);
+    const failed = statuses.find((s) => s.plugin_id === pluginId && s.error);
+    if (!failed?.error) {
+        throw err;
+    }
+    const {id, message} = serverErrorOf(err);
+    const detail = `HTTP ${statusOf(err) ?? '?'}${id ? ` ${id}` : ''}${message ? `: ${message}` : ''}`;
+    const reason = oneLine(failed.error);
+    throw new DeployError(
+        `${step} of ${pluginId} failed: the server${failed.cluster_id ? ` ${failed.cluster_id}` : ''} could not start it: ${reason} (${detail}); ${adviceFor(reason, bundle)} (the server log has the details)`,
+    );
 }
 
 function checkSiteURL(raw: string): string {
@@ -238,9 +301,9 @@ async function waitUntilRunning(
         const last = statuses.filter((s) => s.plugin_id === pluginId);
         const bad = last.find((s) => stateFailed.has(s.state));
         if (bad) {
-            const reason = bad.error ? `: ${oneLine(bad.error)}` : '';
+            const reason = bad.error ? oneLine(bad.error) : '';
             throw new DeployError(
-                `${pluginId} was uploaded and enabled but ${stateNames[bad.state]} on the server${bad.cluster_id ? ` ${bad.cluster_id}` : ''}${reason}; ${platformAdvice(options.bundle)} (the server log has the details)`,
+                `${pluginId} was uploaded and enabled but ${stateNames[bad.state]} on the server${bad.cluster_id ? ` ${bad.cluster_id}` : ''}${reason ? `: ${reason}` : ''}; ${adviceFor(reason, options.bundle)} (the server log has the details)`,
             );
         }
         if (last.length > 0 && last.every((s) => s.state === stateRunning)) {
@@ -254,6 +317,15 @@ async function waitUntilRunning(
         }
         await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
     }
+}
+
+/** What to do about a plugin the server could not start, by the reason the server gave. */
+function adviceFor(reason: string, bundle: DeployOptions['bundle']): string {
+    // The server's Manifest.MeetMinServerVersion failure: "plugin requires Mattermost <version>: <id>"
+    if (/requires Mattermost/i.test(reason)) {
+        return 'upgrade the server, or deploy a build whose min_server_version the server meets';
+    }
+    return platformAdvice(bundle);
 }
 
 function platformAdvice(bundle: DeployOptions['bundle']): string {

@@ -37,6 +37,14 @@ function makeRoot(): string {
     return dir;
 }
 
+/** A bundle in the test root's dist/ whose manifest has `extra` (e.g. min_server_version); returns its path. */
+function bundleWith(name: string, extra: Record<string, unknown>): string {
+    const manifest = {id: 'trigger-alerts', name: 'Trigger Word Alerts', version: '0.1.0', server: {executables: {'linux-amd64': 'server/dist/plugin-linux-amd64'}}, ...extra};
+    const file = path.join(root, 'dist', name);
+    writeFileSync(file, tarGz({'trigger-alerts/plugin.json': JSON.stringify(manifest), 'trigger-alerts/server/dist/plugin-linux-amd64': '#!/bin/sh\n'}));
+    return file;
+}
+
 /** A gzipped ustar archive of the given files. */
 function tarGz(files: Record<string, string>): Buffer {
     const blocks: Buffer[] = [];
@@ -171,6 +179,69 @@ describe('npm run deploy: the requests', () => {
         const r = await run(tokenEnv(s));
         expect(r.code).toBe(0);
         expect(r.out.at(-1)).toContain('(3 servers)');
+    });
+});
+
+describe("npm run deploy: the server's version against the bundle's min_server_version", () => {
+    it('refuses, before uploading, a bundle that needs a newer server: one line naming both versions', async () => {
+        const s = await serve({serverVersion: '9.10.0'});
+        const r = await run(tokenEnv(s), ['--bundle', bundleWith('needs-10.5.tar.gz', {min_server_version: '10.5.0'})]);
+        expectOneLineError(r, /needs-10\.5\.tar\.gz needs Mattermost 10\.5\.0 or newer \(its min_server_version\), but the server at http:\/\/127\.0\.0\.1:\d+ runs 9\.10\.0: nothing was uploaded/);
+        expect(s.uploads).toEqual([]);
+        expect(s.calls).not.toContain('POST /api/v4/plugins');
+    });
+
+    it('deploys a bundle whose min_server_version the server meets (equal, and older)', async () => {
+        const s = await serve({serverVersion: '10.5.0'});
+        expect((await run(tokenEnv(s), ['--bundle', bundleWith('needs-10.5.tar.gz', {min_server_version: '10.5.0'})])).code).toBe(0);
+        expect((await run(tokenEnv(s), ['--bundle', bundleWith('needs-9.tar.gz', {min_server_version: '9.0.0'})])).code).toBe(0);
+        expect(s.uploads).toHaveLength(2);
+    });
+
+    it('compares numerically: 10.11 is newer than 10.5', async () => {
+        const s = await serve({serverVersion: '10.5.3'});
+        const r = await run(tokenEnv(s), ['--bundle', bundleWith('needs-10.11.tar.gz', {min_server_version: '10.11.0'})]);
+        expectOneLineError(r, /needs Mattermost 10\.11\.0 or newer .* runs 10\.5\.3/);
+        expect(s.uploads).toEqual([]);
+    });
+
+    it('without X-Version-Id (a proxy dropped it) reads the version from the client configuration', async () => {
+        const s = await serve({serverVersion: '9.10.0', noVersionHeader: true});
+        const r = await run(tokenEnv(s), ['--bundle', bundleWith('needs-10.5.tar.gz', {min_server_version: '10.5.0'})]);
+        expectOneLineError(r, /needs Mattermost 10\.5\.0 or newer .* runs 9\.10\.0/);
+        expect(s.calls).toContain('GET /api/v4/config/client');
+        expect(s.uploads).toEqual([]);
+    });
+
+    it("when the server tells no version, warns, and then reports the plugin's start error from its status", async () => {
+        const s = await serve({serverVersion: '9.10.0', hideVersion: true});
+        const r = await run(tokenEnv(s), ['--bundle', bundleWith('needs-10.5.tar.gz', {min_server_version: '10.5.0'})]);
+        expect(r.out.some((l) => /warning: the server did not tell its version, so needs-10\.5\.tar\.gz's min_server_version 10\.5\.0 was not checked/.test(l))).toBe(true);
+        expectOneLineError(r, /failed to start on the server node-1: plugin requires Mattermost 10\.5\.0: trigger-alerts; upgrade the server/);
+        expect(r.err[0]).not.toContain('--platform');
+    });
+
+    it("an upload over an enabled version that cannot start: the plugin's status error, not only HTTP 500", async () => {
+        const options: StandInOptions = {};
+        const s = await serve(options);
+        expect((await run(tokenEnv(s))).code).toBe(0);
+        // The next build fails to start: the server's upload restarts the enabled plugin and answers 500.
+        options.startState = 3;
+        options.startError = 'exec format error';
+        const r = await run(tokenEnv(s));
+        expectOneLineError(r, /upload of trigger-alerts failed: the server node-1 could not start it: exec format error \(HTTP 500 app\.plugin\.restart\.app_error: Unable to restart plugin on upgrade\.\); this was the linux-amd64 bundle/);
+        expect(s.calls.at(-1)).toBe('GET /api/v4/plugins/statuses');
+    });
+
+    it('refuses a file that is not a plugin bundle without contacting the server', async () => {
+        const s = await serve();
+        const file = path.join(root, 'dist', 'not-a-bundle.tar.gz');
+        writeFileSync(file, 'plain text');
+        expectOneLineError(await run(tokenEnv(s), ['--bundle', file]), /not-a-bundle\.tar\.gz is not a gzip archive .*not a plugin bundle/);
+        const empty = path.join(root, 'dist', 'no-manifest.tar.gz');
+        writeFileSync(empty, tarGz({'x/readme.txt': 'hi'}));
+        expectOneLineError(await run(tokenEnv(s), ['--bundle', empty]), /no-manifest\.tar\.gz has no plugin\.json/);
+        expect(s.calls).toEqual([]);
     });
 });
 

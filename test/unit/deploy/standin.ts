@@ -3,11 +3,16 @@
 //   POST /api/v4/users/login       JSON {login_id, password}; the session token comes back in the Token header
 //   GET  /api/v4/users/me          the signed-in user
 //   GET  /api/v4/config            the configuration (system admins only: 403 otherwise)
+//   GET  /api/v4/config/client     the client configuration (format=old), with the server's Version
 //   POST /api/v4/plugins           multipart/form-data: file field `plugin` (.tar.gz), `force`=true to replace;
 //                                  201 with the manifest; 501 app.plugin.upload_disabled.app_error when uploads
 //                                  are off; 413 api.plugin.upload.file_too_large.app_error over the body cap
-//   POST /api/v4/plugins/{id}/enable   {"status":"OK"}
-//   GET  /api/v4/plugins/statuses  model.PluginStatus per server of the cluster
+//   POST /api/v4/plugins/{id}/enable   {"status":"OK"}, even when the plugin then fails to start (as 9.10 does)
+//   GET  /api/v4/plugins/statuses  model.PluginStatus per server of the cluster, with the start error
+// Every answer carries X-Version-Id. As the server does, a plugin whose min_server_version is above the
+// server's version installs but fails to start ("plugin requires Mattermost <min>: <id>"), and an upload
+// over an enabled plugin restarts it there and then: if that fails the upload answers 500
+// app.plugin.restart.app_error.
 // Every request must carry X-Requested-With: XMLHttpRequest and, but for login, Authorization: Bearer <token>.
 // Errors are AppError JSON ({id, message, detailed_error, request_id, status_code}). What a request got
 // wrong is recorded in `violations`.
@@ -35,6 +40,12 @@ export interface StandInOptions {
     startError?: string;
     /** The cluster: one id per server. */
     nodes?: string[];
+    /** The server's version (X-Version-Id, client config Version); 10.11.0 by default. */
+    serverVersion?: string;
+    /** Send no X-Version-Id (as behind a proxy that drops it). */
+    noVersionHeader?: boolean;
+    /** Tell the version nowhere: no X-Version-Id, and no Version in the client configuration. */
+    hideVersion?: boolean;
 }
 
 export interface RecordedRequest {
@@ -58,6 +69,8 @@ export class StandIn {
     readonly uploads: Upload[] = [];
     private readonly installed = new Map<string, Record<string, unknown>>();
     private readonly states = new Map<string, number>();
+    private readonly startErrors = new Map<string, string>();
+    private readonly enabled = new Set<string>();
     private server: http.Server | undefined;
     url = '';
 
@@ -92,7 +105,9 @@ export class StandIn {
         const method = req.method ?? 'GET';
         const route = `${method} ${url.pathname}`;
         this.requests.push({method, path: url.pathname, headers: req.headers});
-        res.setHeader('X-Version-Id', '10.11.0.10.11.0.standin.false');
+        if (!this.options.noVersionHeader && !this.options.hideVersion) {
+            res.setHeader('X-Version-Id', `${this.version}.${this.version}.standin.false`);
+        }
 
         if (req.headers['x-requested-with'] !== 'XMLHttpRequest') {
             this.violations.push(`${route}: no X-Requested-With: XMLHttpRequest`);
@@ -122,6 +137,12 @@ export class StandIn {
                 PluginSettings: {Enable: true, EnableUploads: this.options.uploadsEnabled ?? true, RequirePluginSignature: false},
             });
         }
+        if (route === 'GET /api/v4/config/client') {
+            if (url.searchParams.get('format') !== 'old') {
+                this.violations.push(`${route}: without format=old`);
+            }
+            return json(res, 200, this.options.hideVersion ? {} : {Version: this.version, BuildNumber: this.version});
+        }
         if (route === 'POST /api/v4/plugins') {
             return this.upload(req, res);
         }
@@ -132,9 +153,8 @@ export class StandIn {
                 this.violations.push(`${route}: enabling ${id}, which was not uploaded`);
                 return appError(res, 404, 'app.plugin.not_installed.app_error', 'Plugin is not installed.');
             }
-            for (const node of this.nodes) {
-                this.states.set(`${node}/${id}`, this.options.startState ?? 2);
-            }
+            this.enabled.add(id);
+            this.startPlugin(id);
             return json(res, 200, {status: 'OK'});
         }
         if (route === 'GET /api/v4/plugins/statuses') {
@@ -147,7 +167,7 @@ export class StandIn {
                         cluster_id: node,
                         plugin_path: `./plugins/${id}`,
                         state,
-                        error: state === 3 ? (this.options.startError ?? '') : '',
+                        error: this.startErrors.get(`${node}/${id}`) ?? '',
                         name: manifest.name ?? '',
                         description: '',
                         version: manifest.version ?? '',
@@ -162,6 +182,27 @@ export class StandIn {
 
     private get nodes(): string[] {
         return this.options.nodes ?? ['node-1'];
+    }
+
+    private get version(): string {
+        return this.options.serverVersion ?? '10.11.0';
+    }
+
+    /** Starts an installed plugin on every node; returns the start error, if it failed. */
+    private startPlugin(id: string): string | undefined {
+        const manifest = this.installed.get(id) ?? {};
+        const min = typeof manifest.min_server_version === 'string' ? manifest.min_server_version : '';
+        let failure: string | undefined;
+        if (min && versionBelow(this.version, min)) {
+            failure = `plugin requires Mattermost ${min}: ${id}`;
+        } else if (this.options.startState === 3) {
+            failure = this.options.startError ?? '';
+        }
+        for (const node of this.nodes) {
+            this.states.set(`${node}/${id}`, failure === undefined ? (this.options.startState ?? 2) : 3);
+            this.startErrors.set(`${node}/${id}`, failure ?? '');
+        }
+        return failure;
     }
 
     private async login(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -230,8 +271,22 @@ export class StandIn {
         }
         this.installed.set(manifest.id, manifest);
         this.states.clear();
+        this.startErrors.clear();
+        if (this.enabled.has(manifest.id) && this.startPlugin(manifest.id) !== undefined) {
+            return appError(res, 500, 'app.plugin.restart.app_error', 'Unable to restart plugin on upgrade.');
+        }
         return json(res, 201, manifest);
     }
+}
+
+function versionBelow(a: string, b: string): boolean {
+    const [x, y] = [a, b].map((v) => v.split('.').map((n) => parseInt(n, 10) || 0));
+    for (let i = 0; i < 3; i++) {
+        if (x![i] !== y![i]) {
+            return (x![i] ?? 0) < (y![i] ?? 0);
+        }
+    }
+    return false;
 }
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {

@@ -31,11 +31,19 @@ export interface NotifierDeps {
     now?: () => number;
 }
 
+/** Where a match is in the searched text. */
+interface Span {
+    index: number;
+    length: number;
+}
+
 /** A matched user and the words (as they typed them) that matched, in text order. */
 interface Hit {
     userId: string;
     words: string[];
     keys: Set<string>;
+    /** The first occurrence of each key: an edit's alert quotes the text around its first new word. */
+    firstAt: Map<string, Span>;
     index: number;
     length: number;
 }
@@ -83,7 +91,10 @@ export class Notifier {
             const words = [...hit.keys].filter((k) => !old.has(k));
             if (words.length > 0) {
                 const display = this.matchers.get(newPost.channel_id)?.display.get(hit.userId);
-                fresh.push({...hit, words: words.map((k) => display?.get(k) ?? k), keys: new Set(words)});
+                // The excerpt must show a word the alert names, not one the post already had (which may
+                // be far from the new one, outside the excerpt).
+                const first = words.map((k) => hit.firstAt.get(k)!).reduce((a, b) => (b.index < a.index ? b : a));
+                fresh.push({...hit, words: words.map((k) => display?.get(k) ?? k), keys: new Set(words), index: first.index, length: first.length});
             }
         }
         return this.alertAll(newPost, fresh, true);
@@ -149,12 +160,16 @@ export class Notifier {
                 }
                 let hit = byUser.get(userId);
                 if (!hit) {
-                    hit = {userId, words: [], keys: new Set(), index: found.index, length: found.length};
+                    hit = {userId, words: [], keys: new Set(), firstAt: new Map(), index: found.index, length: found.length};
                     byUser.set(userId, hit);
                 }
                 if (!hit.keys.has(found.word)) {
                     hit.keys.add(found.word);
                     hit.words.push(m.display.get(userId)?.get(found.word) ?? found.word);
+                }
+                const seen = hit.firstAt.get(found.word);
+                if (!seen || found.index < seen.index) {
+                    hit.firstAt.set(found.word, {index: found.index, length: found.length});
                 }
                 if (found.index < hit.index) {
                     hit.index = found.index;

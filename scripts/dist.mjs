@@ -5,6 +5,11 @@
 // and dist/bundles.json listing them. Prints their sizes and fails if one is over Mattermost's default
 // upload limit.
 //
+// A Linux standalone executable relies on glibc, libstdc++ and libgcc only: whatever else its Node.js
+// runtime links (libatomic.so.1) ships next to it, from Debian's package (sea/libs.mjs). Building them
+// needs patchelf and apt able to fetch libatomic1 for each architecture (for arm64: dpkg
+// --add-architecture arm64 && apt-get update); scripts/ci/install-bundle-test-deps.sh sets both up.
+//
 //   node scripts/dist.mjs [--platforms linux-amd64,linux-arm64,windows-amd64] [--unsigned-darwin] [--no-build]
 //
 // darwin-amd64 is not in the default set: an injected Mach-O must be signed again (codesign), which this
@@ -17,12 +22,14 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 import {bundleManifest, packBundle, readCheckedManifest, stageBundle, UPLOAD_LIMIT_BYTES} from './sea/bundle.mjs';
-import {injectBlob, makeBlob} from './sea/executable.mjs';
+import {injectBlob, makeBlob, verifyInjected} from './sea/executable.mjs';
+import {shipLibraries} from './sea/libs.mjs';
 import {extractRuntime, hostPlatform, NODE_VERSION, RUNTIMES} from './sea/runtimes.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = path.join(root, 'dist');
 const cacheDir = path.join(root, '.cache', 'node-runtimes');
+const libCacheDir = path.join(root, '.cache', 'debian-libs');
 
 const DEFAULT_PLATFORMS = ['linux-amd64', 'linux-arm64', 'windows-amd64'];
 const UNSIGNED_PLATFORMS = new Set(['darwin-amd64']);
@@ -96,24 +103,33 @@ async function buildStandalone({manifest, platform, blob, codeCache, license, wo
     const exe = path.join(work, exeName);
     await extractRuntime(platform, cacheDir, exe);
     injectBlob(exe, blob, platform);
-    if (platform === hostPlatform()) {
-        smokeTest(exe);
+    // After the injection, never before it (see sea/libs.mjs); the patch moves headers around, so the blob
+    // and the fuse are checked again.
+    const libs = await shipLibraries({exe, platform, cacheDir: libCacheDir, work});
+    if (libs.libraries.length > 0) {
+        verifyInjected(exe, blob);
+        console.log(`  ships ${libs.libraries.map((l) => `${l.soname} (${l.debianPackage} ${l.version})`).join(', ')}; RUNPATH $ORIGIN`);
     }
     const inBundle = `server/dist/${exeName}`;
     const stagingRoot = path.join(work, 'staging');
-    stageBundle({
+    const top = stageBundle({
         root,
         stagingRoot,
         manifest: bundleManifest(manifest, {[platform]: inBundle}),
         // The executable embeds Node.js, which is redistributed under its license.
-        serverFiles: {[inBundle]: {from: exe, mode: 0o755}, 'server/dist/NODE-LICENSE': license},
+        serverFiles: {[inBundle]: {from: exe, mode: 0o755}, 'server/dist/NODE-LICENSE': license, ...libs.serverFiles},
     });
+    if (platform === hostPlatform()) {
+        // Started from the staged folder, so that it loads the libraries it ships.
+        smokeTest(path.join(top, inBundle));
+    }
     const unsigned = UNSIGNED_PLATFORMS.has(platform);
     const file = `${manifest.id}-${manifest.version}-${platform}${unsigned ? '-unsigned' : ''}.tar.gz`;
     const bytes = packBundle(stagingRoot, manifest.id, path.join(distDir, file));
     rmSync(stagingRoot, {recursive: true, force: true});
     rmSync(exe, {force: true});
-    return {file, kind: 'standalone', platforms: [platform], node: NODE_VERSION, codeCache, ...(unsigned ? {unsigned: true} : {}), bytes};
+    const libraries = libs.libraries.length > 0 ? {libraries: libs.libraries} : {};
+    return {file, kind: 'standalone', platforms: [platform], node: NODE_VERSION, codeCache, ...(unsigned ? {unsigned: true} : {}), ...libraries, bytes};
 }
 
 function printSizes(bundles) {

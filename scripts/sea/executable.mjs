@@ -82,10 +82,20 @@ export function injectBlob(exe, blob, platform) {
             throw new SeaError(`postject into ${exe} failed (${res.status ?? res.signal}):\n${output}`);
         }
         const noise = /Can't find string offset for section name|Start injection of|Injection done/;
+        const errors = [];
         for (const line of output.split('\n')) {
             if (line.trim() && !noise.test(line)) {
                 console.log(`  postject (${platform}): ${line.trim()}`);
             }
+            // postject exits 0 after some of LIEF's failures (e.g. "error: The patch value ... is out of
+            // bounds of the segment", seen on an executable patchelf had changed), leaving a file that may
+            // still hold the blob but has a broken dynamic section.
+            if (/^\s*error\b/i.test(line)) {
+                errors.push(line.trim());
+            }
+        }
+        if (errors.length > 0) {
+            throw new SeaError(`postject into ${exe} reported: ${errors.join('; ')}`);
         }
     } finally {
         rmSync(dir, {recursive: true, force: true});

@@ -34,7 +34,20 @@ type Entry struct {
 	Platforms []string `json:"platforms"`
 	Node      string   `json:"node"`
 	Unsigned  bool     `json:"unsigned"`
-	Bytes     int64    `json:"bytes"`
+	// Libraries are the shared libraries a Linux standalone bundle carries next to its executable.
+	Libraries []Library `json:"libraries"`
+	Bytes     int64     `json:"bytes"`
+}
+
+// Library is one shared library a standalone bundle ships (dist/bundles.json), taken from Debian.
+type Library struct {
+	Soname        string `json:"soname"`        // e.g. "libatomic.so.1"
+	DebianPackage string `json:"debianPackage"` // e.g. "libatomic1:arm64"
+	Version       string `json:"version"`       // the Debian package's version
+	Source        string `json:"source"`        // the Debian source package it is built from
+	Sha256        string `json:"sha256"`        // of the library file
+	File          string `json:"file"`          // path inside the plugin folder
+	License       string `json:"license"`       // its licence file inside the plugin folder
 }
 
 // Index is dist/bundles.json: what the last `npm run dist` built.

@@ -171,8 +171,11 @@ func TestPortableBundleRunsWithHostNode(t *testing.T) {
 // with a trigger word that must end as an alert DM.
 func runProduct(t *testing.T, dir string) {
 	w := NewWorld()
-	h := harness.Start(t, dir, w.API)
+	driveProduct(t, dir, w, harness.Start(t, dir, w.API))
+}
 
+// driveProduct is runProduct after the plugin in dir was activated on w's API.
+func driveProduct(t *testing.T, dir string, w *World, h *harness.Host) {
 	bot := w.API.Bot(PluginID)
 	require.NotNil(t, bot, "activation must ensure the bot")
 	icon, ok := w.API.ProfileImage(bot.UserId)

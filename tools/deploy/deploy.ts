@@ -218,7 +218,8 @@ async function startErrorOf(client: DeployClient, pluginId: string, err: unknown
     }
     const {id, message} = serverErrorOf(err);
     const detail = `HTTP ${statusOf(err) ?? '?'}${id ? ` ${id}` : ''}${message ? `: ${message}` : ''}`;
-    const reason = oneLine(failed.error);
+    // go-plugin's start errors run long, with the useful part late: keep more than a server message's 160.
+    const reason = oneLine(failed.error, 400);
     throw new DeployError(
         `${step} of ${pluginId} failed: the server${failed.cluster_id ? ` ${failed.cluster_id}` : ''} could not start it: ${reason} (${detail}); ${adviceFor(reason, bundle)} (the server log has the details)`,
     );
@@ -301,7 +302,7 @@ async function waitUntilRunning(
         const last = statuses.filter((s) => s.plugin_id === pluginId);
         const bad = last.find((s) => stateFailed.has(s.state));
         if (bad) {
-            const reason = bad.error ? oneLine(bad.error) : '';
+            const reason = bad.error ? oneLine(bad.error, 400) : '';
             throw new DeployError(
                 `${pluginId} was uploaded and enabled but ${stateNames[bad.state]} on the server${bad.cluster_id ? ` ${bad.cluster_id}` : ''}${reason ? `: ${reason}` : ''}; ${adviceFor(reason, options.bundle)} (the server log has the details)`,
             );

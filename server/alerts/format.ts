@@ -1,4 +1,6 @@
-// The alert DM's text (Mattermost markdown), with everything user-controlled made inert.
+// The alert DM's text (Mattermost markdown), with everything user-controlled made inert. The excerpt is
+// excerpt.ts's (the post as its reader saw it, every match in bold, written anew from the post's text);
+// the rules below are the ones for the rest (the author, the channel, the words) and for excerpt.ts's text.
 //
 // What "inert" takes in Mattermost (webapp: a marked fork plus its own text formatting; mobile:
 // commonmark; server: mention parsing on the raw message):
@@ -19,13 +21,16 @@
 //   only content with backticks, which confuses that stripping, also gets its "@" broken.
 // - Control characters and bidirectional overrides are removed (no visual spoofing).
 
+import {excerptLines} from './excerpt.js';
+
 export interface AlertInput {
-    /** Matched words as the user typed them. */
+    /** Matched words as the user typed them (every occurrence of each is highlighted in the excerpt). */
     words: string[];
     authorUsername: string;
     channel: {name: string; display_name: string; type: string /* 'O'|'P'|'D'|'G' */; teamName?: string};
-    /** The searched text. */
+    /** The searched text (markdown). */
     text: string;
+    /** Where the excerpt is centred. */
     firstMatch: {index: number; length: number};
     /** Max characters of the excerpt. */
     excerptLength: number;
@@ -54,7 +59,7 @@ function oneLine(text: string): string {
 // Characters marked (Mattermost's fork, GFM) accepts a backslash escape for.
 const BACKSLASH_ESCAPED = new Set('\\`*_{}[]()#+-.!|~>');
 const ALNUM = /[\p{L}\p{N}]/u;
-const ASCII_WORD = /\w/;
+const ASCII_ALNUM = /[A-Za-z0-9]/;
 // "scheme:x" is a URL to marked's GFM rule; ":rocket:" after a space is not.
 const SCHEME_END = /[A-Za-z0-9.+-]/;
 const ALNUM_OR_PERCENT = /[\p{L}\p{N}%]/u;
@@ -72,8 +77,9 @@ export function escapeMarkdown(text: string): string {
         if (ch === '<') out += '&lt;';
         else if (ch === '&') out += '&amp;';
         // marked reads "\\" as an escaped backslash only when no word character follows, and a backslash
-        // before a word character is literal everywhere: leave that one alone.
-        else if (ch === '\\' && next !== undefined && ASCII_WORD.test(next)) out += ch;
+        // before a letter or digit is literal everywhere: leave that one alone. (Not before "_", which is
+        // escaped in turn: "\\_" would leave it bare to CommonMark.)
+        else if (ch === '\\' && next !== undefined && ASCII_ALNUM.test(next)) out += ch;
         else if (BACKSLASH_ESCAPED.has(ch)) out += '\\' + ch;
         else out += ch;
         if (next === undefined) continue;
@@ -188,19 +194,6 @@ export function excerptAround(text: string, index: number, length: number, maxLe
     return (p.cutStart ? ELLIPSIS : '') + p.before + p.match + p.after + (p.cutEnd ? ELLIPSIS : '');
 }
 
-const PUNCT_OR_SPACE = /^[\s\p{P}\p{S}]$/u;
-
-/** Bold only where both "**" are sure to be read as emphasis (CommonMark's flanking rules). */
-function emphasize(prev: string, inner: string, next: string): string {
-    if (inner === '' || /^\s|\s$/.test(inner)) return inner;
-    const around = (c: string | undefined) => c === undefined || c === '' || PUNCT_OR_SPACE.test(c);
-    const first = inner[0];
-    const last = inner[inner.length - 1];
-    if (PUNCT_OR_SPACE.test(first!) && !around(prev.at(-1))) return inner;
-    if (PUNCT_OR_SPACE.test(last!) && !around(next[0])) return inner;
-    return `**${inner}**`;
-}
-
 // ---- the alert --------------------------------------------------------------------------------------------
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]*$/i;
@@ -246,7 +239,7 @@ function safeUrl(raw: string): string | undefined {
  *
  *     :bell: @alice mentioned `deploy` in **Town Square** (~town-square)
  *
- *     > we will **deploy** the new release tonight…
+ *     > we will **deploy** the _new_ release tonight, see `npm run `**`deploy`**…
  *
  *     [Open the message](https://chat.example.com/team/pl/postid)
  *     _(2 more alerts were held back by the rate limit)_
@@ -255,11 +248,9 @@ export function formatAlert(a: AlertInput): string {
     const verb = a.edited ? 'edited a message to mention' : 'mentioned';
     const blocks: string[] = [`:bell: ${who(a.authorUsername)} ${verb} ${listWords(a.words)} ${where(a.channel, a.isReply)}`];
 
-    const p = excerptParts(a.text, a.firstMatch.index, a.firstMatch.length, a.excerptLength);
-    const before = (p.cutStart ? ELLIPSIS : '') + escapeMarkdown(p.before);
-    const after = escapeMarkdown(p.after) + (p.cutEnd ? ELLIPSIS : '');
-    const excerpt = before + emphasize(before, escapeMarkdown(p.match), after) + after;
-    if (excerpt.trim() !== '') blocks.push(`> ${excerpt}`);
+    const excerpt = excerptLines(a.text, a.words, a.firstMatch, a.excerptLength);
+    // Every line quoted, the empty ones too: nothing leaves the quote, and paragraphs stay apart.
+    if (excerpt.length > 0) blocks.push(excerpt.map((line) => (line === '' ? '>' : `> ${line}`)).join('\n'));
 
     const lines: string[] = [];
     const url = safeUrl(a.permalink);

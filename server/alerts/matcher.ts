@@ -44,7 +44,7 @@
 // - Whole characters only, in every case: a hit may not start or end inside a character's cluster
 //   (before a combining mark, ZWJ, ...; after a ZWJ; halfway through a flag's regional-indicator pair),
 //   so "👨" does not fire on "👨‍💻" and "🇸🇬" does not fire on "🇺🇸🇬🇧".
-import {F_ATTACH, F_EMOJI, F_JOIN, F_NOSPACE, cpFlags, isHangul, normalizeWord} from './normalize.js';
+import {F_ATTACH, F_EMOJI, F_JOIN, F_NOSPACE, cpFlags, isHangul, normalizeText, normalizeWord} from './normalize.js';
 import {matchText} from './match_text.js';
 import {isRegionalIndicator} from './emoji.js';
 import {HASH_SEED, hashStep, hashUnits, KeyIndex, unitsEqual} from './token_index.js';
@@ -693,6 +693,28 @@ export class WordMatcher<T> {
         }
         if (winTo > winFrom) automaton.scan(text, winFrom, winTo, onHit);
     }
+}
+
+/**
+ * Every accepted occurrence of `words` in `text` (WordMatcher.match gives only the first of each), as
+ * original-text ranges sorted by start, longer first: what an alert's excerpt highlights. One automaton
+ * over the few words of one alert, built per call: not for the per-post path.
+ */
+export function findAllOccurrences(words: readonly string[], text: string): Array<{word: string; index: number; length: number}> {
+    const keys = [...new Set(words.map((w) => normalizeWord(w)))].filter((k) => k !== '');
+    if (keys.length === 0 || text === '') return [];
+    const patterns = keys.map((word) => ({word, ...edgeFlags(word)}));
+    const norm = normalizeText(text);
+    const candidate: Candidate = {text: norm.text};
+    const out: Array<{word: string; index: number; length: number}> = [];
+    new Automaton(keys).scan(norm.text, 0, norm.text.length, (k, end) => {
+        const p = patterns[k]!;
+        const start = end - p.word.length;
+        if (!accept(candidate, start, end, p)) return;
+        const index = norm.start[start]!;
+        out.push({word: p.word, index, length: norm.end[end - 1]! - index});
+    });
+    return out.sort((a, b) => a.index - b.index || b.length - a.length);
 }
 
 // ---- what is searched ------------------------------------------------------------------------------------

@@ -1,27 +1,10 @@
 import fc from 'fast-check';
-import {describe, expect, it} from 'vitest';
+import {beforeAll, describe, expect, it} from 'vitest';
 
 import {codeSpan, escapeMarkdown, excerptAround, formatAlert, type AlertInput} from '../../../server/alerts/format.js';
-
-const ZWSP = '\u200B';
-
-/**
- * The mentions Mattermost's server would find in a message (its explicit-mention parser: code blocks and
- * inline code removed, then words split on anything but letters, digits and ". - _ : @").
- */
-function serverMentions(message: string): string[] {
-    let m = message;
-    if (m.includes('```') || m.includes('~~~')) m = m.replace(/^[^\S\n]*[`~]{3}.*$[\s\S]+?(^[^\S\n]*[`~]{3}$|(?![\s\S]))/gm, '');
-    if (m.includes('`')) m = m.replace(/`+(?:.+?|.*?\n(.*?\S.*?\n)*.*?)`+/gm, ' ');
-    const found: string[] = [];
-    for (const word of m.split(/[^\p{L}\p{N}:.\-_@]+/u)) {
-        if (word === '' || (word.startsWith(':') && word.endsWith(':'))) continue;
-        for (const part of [word, ...word.split(/[.\-:]+/)]) {
-            if (part.length > 1 && part.startsWith('@')) found.push(part);
-        }
-    }
-    return [...new Set(found)];
-}
+import {findAllOccurrences} from '../../../server/alerts/matcher.js';
+import {boldTexts, excerptProblems, serverMentions, serverProblems, splitCode, visible, ZWSP} from './excerpt_checks.js';
+import {serverMarkdown} from './server_markdown.js';
 
 /** What a reader sees of escaped inline text: escapes and entities resolved, zero-width spaces gone. */
 function rendered(md: string): string {
@@ -88,6 +71,7 @@ describe('escapeMarkdown', () => {
         ['~chan', `\\~${ZWSP}chan`],
         ['a\u202Eb', 'ab'],
         ['C:\\dir', 'C:\\dir'], // a backslash before a word character is literal anyway
+        ['a\\_', 'a\\\\\\_'], // but before "_", which is escaped in turn, it is escaped
         ['a\\*', 'a\\\\\\*'],
         ['end\\', 'end\\\\'],
         ['note:this mailto:x@y.z', `note:${ZWSP}this mailto:${ZWSP}x@${ZWSP}y\\.${ZWSP}z`],
@@ -341,23 +325,30 @@ describe('formatAlert', () => {
         });
         // The only mention is the author; outside code spans, the only link is the permalink.
         expect(serverMentions(out)).toEqual(['@mallory']);
-        // (Code spans are only in the first line; the excerpt's backticks are all escaped.)
         const [first, ...rest] = out.split('\n');
-        const outsideCode = [first!.replace(/(`+).*?[^`]\1(?!`)/g, ''), ...rest].join('\n');
+        const outsideCode = [first!.replace(/(`+).*?[^`]\1(?!`)/g, ''), ...rest.map((l) => splitCode(l).outside)].join('\n');
         expect(outsideCode.match(/\]\(/g)).toHaveLength(1);
         expect(outsideCode.split('://')).toHaveLength(2);
         expect(outsideCode).not.toMatch(/www\./);
         expect(out).not.toMatch(/<(?!img src=x>`)/);
-        // Blocks: heading line, one-line blockquote, link line.
+        // Blocks: heading line, the quote (every line of it quoted), link line.
         const blocks = out.split('\n\n');
         expect(blocks).toHaveLength(3);
-        expect(blocks[1]!.startsWith('> ')).toBe(true);
-        expect(blocks[1]).not.toContain('\n');
         expect(blocks[0]).not.toContain('\n');
+        const quote = blocks[1]!.split('\n');
+        for (const line of quote) expect(line).toMatch(/^> \S|^>$/);
+        expect(excerptProblems(quote.map((l) => l.slice(2)))).toEqual([]);
         // Nothing a mention/channel/hashtag highlighter would pick up, outside code spans.
         expect(outsideCode.replace('@mallory', '').replace('(~town-square)', '')).not.toMatch(/[@~#][\p{L}\p{N}]/u);
-        // What the reader sees of the excerpt is the post text, on one line.
-        expect(rendered(blocks[1]!.slice(2).replace('**deploy**', 'deploy'))).toBe(oneLine(text).trim());
+        // What the reader sees: the post's text, line by line, without its markup; the code block as code.
+        expect(quote.map((l) => visible(l.slice(2)))).toEqual([
+            'hey @all and @channel and @here, also @someone:',
+            'click me http://evil.example.com https://evil.example.com/x www.evil.example.com',
+            '<script>alert(1)</script> deploy code ~secret-channel #tag',
+            'fake quote',
+            'fake heading',
+            'fenced @all',
+        ]);
     });
 
     it('does not turn an odd author name into markdown or a mention', () => {
@@ -365,6 +356,177 @@ describe('formatAlert', () => {
             const out = formatAlert(input({authorUsername: name}));
             expect(serverMentions(out)).toEqual([]);
             expect(out.split('\n')[0]).not.toContain('](');
+        }
+    });
+});
+
+const PERMALINK = 'https://chat.example.com/acme/pl/p1';
+
+/** The alert for `text`, centred on the first `focus`, for `words`. */
+function alert(words: string[], text: string, focus: string, excerptLength = 200): string {
+    const index = text.indexOf(focus);
+    if (index < 0) throw new Error(`${focus} not in ${text}`);
+    return formatAlert({...input(), words, text, firstMatch: {index, length: focus.length}, excerptLength});
+}
+
+/** The quoted lines of an alert, without "> " ('' for an empty quoted line). */
+function quoteOf(dm: string): string[] {
+    const blocks = dm.split('\n\n');
+    expect(blocks, dm).toHaveLength(3);
+    const lines = blocks[1]!.split('\n');
+    for (const line of lines) expect(line, dm).toMatch(/^> \S|^>$/);
+    return lines.map((l) => l.slice(2));
+}
+
+// [words, post, the match the excerpt is centred on, the quoted lines]
+const EXCERPTS: Array<[string[], string, string, string[]]> = [
+    // The issue's examples.
+    [['canary'], 'the **canary** build is green; see `canary` logs', 'canary', ['the **canary** build is green; see **`canary`** logs']],
+    [['deploy', 'release candidate', '東京都'], 'Time to **deploy** the release candidate from 東京都', 'deploy', ['Time to **deploy** the **release candidate** from **東京都**']],
+    // Every occurrence, not only the first.
+    [['deploy'], 'deploy, then deploy again', 'deploy', ['**deploy**, then **deploy** again']],
+    // Formatting as written.
+    [['deploy'], 'we *really* _must_ deploy', 'deploy', ['we _really_ _must_ **deploy**']],
+    [['deploy'], '~~old~~ deploy', 'deploy', ['~~old~~ **deploy**']],
+    [['deploy'], 'please ***deploy*** now', 'deploy', ['please **_deploy_** now']],
+    [['deploy'], 'a *we deploy* b', 'deploy', ['a _we **deploy**_ b']],
+    [['deploy'], 'a **we deploy** b', 'deploy', ['a **we deploy** b']],
+    // Code: a match is bolded as its own code span.
+    [['deploy'], 'run `npm run deploy --prod` now', 'deploy', ['run `npm run `**`deploy`**` --prod` now']],
+    [['deploy'], 'run `deploy`', 'deploy', ['run **`deploy`**']],
+    [['deploy'], 'run ``a `deploy` b``', 'deploy', ['run `` a ` ``**`deploy`**`` ` b ``']],
+    [['deploy'], '```sh\nnpm run deploy\n```', 'deploy', ['`npm run `**`deploy`**']],
+    [['deploy'], 'text\n\n    deploy --now', 'deploy', ['text', '', '**`deploy`**` --now`']],
+    [['deploy'], '`@all` deploy', 'deploy', [`\`@${ZWSP}all\` **deploy**`]],
+    // Links and images as text; the destination only when the match is in it.
+    [['deploy'], 'see [the deploy guide](https://wiki.example.com/x)', 'deploy', ['see the **deploy** guide']],
+    [['deploy'], 'see [docs](https://wiki.example.com/deploy)', 'deploy', [`see docs \\(https:${ZWSP}//wiki\\.${ZWSP}example\\.${ZWSP}com/**deploy**\\)`]],
+    [['deploy'], '![deploy diagram](http://evil.example.com/a.png)', 'deploy', ['**deploy** diagram']],
+    [['deploy'], 'see [deploy][1]\n\n[1]: http://evil.example.com', 'deploy', ['see **deploy**']],
+    [['deploy'], '<https://x.example.com/deploy>', 'deploy', [`https:${ZWSP}//x\\.${ZWSP}example\\.${ZWSP}com/**deploy**`]],
+    [['deploy'], 'deploy at http://evil.example.com or www.evil.example.com', 'deploy', [`**deploy** at http:${ZWSP}//evil\\.${ZWSP}example\\.${ZWSP}com or www\\.${ZWSP}evil\\.${ZWSP}example\\.${ZWSP}com`]],
+    // Blocks: their text, each line quoted.
+    [['deploy'], '# Deploy plan', 'Deploy', ['**Deploy** plan']],
+    [['deploy'], '## deploy ##', 'deploy', ['**deploy**']],
+    [['deploy'], '- deploy\n- rollback\n\n1. deploy', 'deploy', ['• **deploy**', '• rollback', '', '1\\. **deploy**']],
+    [['deploy'], '> deploy now\n> > nested', 'deploy', ['**deploy** now', 'nested']],
+    [['deploy'], '| step | deploy |\n|---|:---:|\n| 1 | go |', 'deploy', ['\\| step \\| **deploy** \\|', '\\| 1 \\| go \\|']],
+    [['deploy'], 'deploy\n\n---\n\n***\nafter', 'deploy', ['**deploy**', '', 'after']],
+    [['deploy'], 'title\n=====\ndeploy', 'deploy', ['title', '**deploy**']],
+    [['deploy'], '1) deploy', 'deploy', ['1\\) **deploy**']],
+    [['deploy'], 'one\n\n\n\ntwo deploy', 'deploy', ['one', '', 'two **deploy**']],
+    // Mentions, channel links, hashtags, HTML, entities, escapes: text.
+    [['deploy'], '@all deploy #tag ~town', 'deploy', [`@${ZWSP}all **deploy** \\#${ZWSP}tag \\~${ZWSP}town`]],
+    [['deploy'], '<b>deploy</b> &amp; &#64;here', 'deploy', [`&lt;b\\>**deploy**&lt;/b\\> &amp; @${ZWSP}here`]],
+    [['deploy'], '\\*deploy\\* \\[x\\]', 'deploy', ['\\***deploy**\\* \\[x\\]']],
+    [['deploy'], '**deploy now', 'deploy', ['\\*\\***deploy** now']],
+    [['deploy'], '\\\\_ \\a deploy', 'deploy', ['\\\\\\_ \\a **deploy**']], // a backslash before "_" is escaped, not before a letter
+    [['deploy'], '=deploy', 'deploy', [`${ZWSP}=**deploy**`]],
+    // Where "**" would not be read as emphasis, the word shows plainly.
+    [['(deploy)'], 'x(deploy)y', '(deploy)', ['x\\(deploy\\)y']],
+    // Korean particles, quotation-mark look-alikes, no-space scripts.
+    [['서버'], '서버가 다운됐어요, 웹서버는 괜찮아요', '서버', ['**서버**가 다운됐어요, 웹서버는 괜찮아요']],
+    [["don't"], 'I don’t deploy', 'don’t', ['I **don’t** deploy']],
+    [['部署'], '今日部署します', '部署', ['今日**部署**します']],
+];
+
+describe('the excerpt: the post as its reader saw it, every match in bold', () => {
+    it.each(EXCERPTS)('%j in %j', (words, text, focus, expected) => {
+        const quote = quoteOf(alert(words, text, focus));
+        expect(quote).toEqual(expected);
+        expect(excerptProblems(quote)).toEqual([]);
+    });
+
+    it('cuts around the first match, within the length, closing what it cut through', () => {
+        const filler = (w: string) => `${w} `.repeat(60);
+        const cases: Array<[string, string[]]> = [
+            [`*${filler('aa')}deploy ${filler('bb')}end*`, ['…_aa aa aa aa aa aa aa aa **deploy** bb bb bb bb bb bb bb bb_…']],
+            [`\`${filler('aa')}deploy ${filler('bb')}\``, ['…`aa aa aa aa aa aa aa aa `**`deploy`**` bb bb bb bb bb bb bb bb`…']],
+            [`[${filler('aa')}deploy ${filler('bb')}](http://evil.example.com)`, ['…aa aa aa aa aa aa aa aa **deploy** bb bb bb bb bb bb bb bb…']],
+            [`~~${filler('aa')}deploy ${filler('bb')}end~~`, ['…~~aa aa aa aa aa aa aa aa **deploy** bb bb bb bb bb bb bb bb~~…']],
+            [`${filler('aa')}\n\n\`\`\`\n${'code line\n'.repeat(3)}deploy\n${'code line\n'.repeat(3)}\`\`\``, ['…`line`', '`code line`', '`code line`', '**`deploy`**', '`code line`', '`code line`', '`code`…']],
+        ];
+        for (const [text, expected] of cases) {
+            const quote = quoteOf(alert(['deploy'], text, 'deploy', 60));
+            expect(quote, text).toEqual(expected);
+            expect(excerptProblems(quote)).toEqual([]);
+            expect(quote.map(visible).join('\n').length).toBeLessThanOrEqual(60);
+        }
+    });
+
+    it('keeps the match whole, and no more, when it alone is longer than the limit', () => {
+        expect(quoteOf(alert(['quick brown fox'], 'the *quick brown fox* jumps', 'quick brown fox', 5))).toEqual(['…**_quick brown fox_**…']);
+    });
+
+    it('shows a reference definition or a fence line only when the match is on it', () => {
+        expect(quoteOf(alert(['deploy'], 'see [x][1]\n\n[1]: http://evil.example.com/deploy', 'deploy'))).toEqual([
+            'see x',
+            '',
+            `\\[1\\]: http:${ZWSP}//evil\\.${ZWSP}example\\.${ZWSP}com/**deploy**`,
+        ]);
+        expect(quoteOf(alert(['deploy'], '```deploy\nx\n```', 'deploy'))).toEqual(['\\`\\`\\`**deploy**', '`x`']);
+    });
+});
+
+describe('the excerpt of any post is inert (checked with the server\'s own markdown parser)', () => {
+    beforeAll(() => {
+        serverMarkdown([]); // builds the parser's program (a cold Go build cache takes a while)
+    });
+
+    // Pieces of hostile and ordinary markdown; posts are made of them, with "deploy" among them.
+    const pieces = [
+        'deploy', 'deploy', ' ', '  ', '\n', '\n\n', '\t', '*', '**', '***', '_', '__', '~~', '~', '`', '``', '```', '~~~', '[', ']', '(', ')', '![',
+        '](http://evil.example.com/x.png)', '](<http://evil.example.com> "t")', '[x][1]', '[1]', '\n[1]: http://evil.example.com\n', '<', '>', '<b>',
+        '<http://evil.example.com>', '<x@evil.example.com>', 'http://evil.example.com/deploy', 'www.evil.example.com', 'evil.example.com', 'mailto:x@evil.example.com',
+        '@all', '@here', '@channel', '@alice', '#tag', '~town-square', '&amp;', '&#64;all', '&lt;b&gt;', '\\', '\\*', '\\`', '\\[', '#', '\n# ', '\n- ', '\n1. ',
+        '\n1) ', '\n> ', '\n>> ', '| a | b |\n|---|---|\n| c | d |', '\n    ', '\n---\n', '\n===\n', ':rocket:', 'a', 'b c', '(a)', 'x.y', '서버가', '東京都', 'é',
+        'e\u0301', '\u202E', '\u200B', '\u0000', '\u2028', '$x$', '|', '+', '-', '=', '!', '{', '}',
+    ];
+    const post = fc.array(fc.constantFrom(...pieces), {maxLength: 40}).map((p) => `${p.join('')} deploy`);
+
+    it('random posts around each match, at random lengths', {timeout: 600_000}, () => {
+        const dms: string[] = [];
+        fc.assert(
+            fc.property(post, fc.nat(), fc.integer({min: 20, max: 160}), (text, pick, excerptLength) => {
+                const hits = findAllOccurrences(['deploy'], text);
+                const focus = hits[pick % hits.length]!;
+                const dm = formatAlert({...input(), text, words: ['deploy'], firstMatch: focus, excerptLength});
+                expect(serverMentions(dm), dm).toEqual(['@alice']);
+                const quote = quoteOf(dm);
+                expect(excerptProblems(quote), dm).toEqual([]);
+                // The match the excerpt is centred on is in it, in bold.
+                expect(quote.flatMap(boldTexts).some((b) => b.includes('deploy')), dm).toBe(true);
+                dms.push(dm);
+            }),
+            {numRuns: Number(process.env['ALERTS_PROPERTY_RUNS'] ?? 400)},
+        );
+        const parsed = serverMarkdown(dms);
+        for (const [k, dm] of dms.entries()) expect(serverProblems(parsed[k]!, PERMALINK), dm).toEqual([]);
+    });
+
+    it('the table\'s posts too', () => {
+        const dms = EXCERPTS.map(([words, text, focus]) => alert(words, text, focus));
+        const parsed = serverMarkdown(dms);
+        for (const [k, dm] of dms.entries()) expect(serverProblems(parsed[k]!, PERMALINK), dm).toEqual([]);
+        // And the parser is looking: the same posts quoted raw have links, images and blocks it finds.
+        const raw = serverMarkdown(EXCERPTS.map(([, text]) => `x\n\n> ${text.replace(/\n/g, '\n> ')}\n\n[Open the message](${PERMALINK})`));
+        expect(raw.flatMap((r) => serverProblems(r, PERMALINK)).length).toBeGreaterThan(5);
+    });
+});
+
+describe('the excerpt, cost', () => {
+    it('stays linear on adversarial posts of the largest size', () => {
+        const posts = [
+            '['.repeat(16_000), '*a'.repeat(8000), '_a'.repeat(8000), Array.from({length: 178}, (_, k) => '`'.repeat(k + 1)).join('a'), '<'.repeat(16_000),
+            '!['.repeat(8000), '[a]('.repeat(4000), '[a](<'.repeat(3000), '&#'.repeat(8000), '> '.repeat(8000), '- '.repeat(8000), `${'a'.repeat(30)}\n`.repeat(500),
+            '**a '.repeat(4000), `${'[x]'.repeat(5000)}\n[x]: y`, 'deploy '.repeat(2000), 'a\u0301'.repeat(8000), '\\'.repeat(16_000),
+        ];
+        for (const p of posts) {
+            const text = `${p} deploy`;
+            const t = performance.now();
+            const dm = formatAlert({...input(), text, firstMatch: {index: text.lastIndexOf('deploy'), length: 6}, excerptLength: 1000});
+            expect(performance.now() - t, p.slice(0, 20)).toBeLessThan(1500);
+            expect(excerptProblems(quoteOf(dm)), p.slice(0, 20)).toEqual([]);
         }
     });
 });

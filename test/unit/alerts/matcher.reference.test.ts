@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 
-import {WordMatcher} from '../../../server/alerts/matcher.js';
+import {findAllOccurrences, WordMatcher} from '../../../server/alerts/matcher.js';
 import {matchText} from '../../../server/alerts/match_text.js';
 import {normalizeText, normalizeWord} from '../../../server/alerts/normalize.js';
 import {ReferenceWordMatcher} from './reference_matcher.js';
@@ -157,5 +157,36 @@ describe('matchText (the shortcut for plain text) agrees with normalizeText', ()
             const fast = matchText(t).text;
             if (fast !== normalizeText(t).text) expect(fast, `U+${c.toString(16)}`).toBe(normalizeText(t).text);
         }
+    });
+});
+
+describe('findAllOccurrences (what the excerpt highlights)', () => {
+    it('finds every accepted occurrence; the first of each word is the one WordMatcher.match finds', () => {
+        fc.assert(
+            fc.property(fc.array(word, {minLength: 1, maxLength: 6}), text, (ws, t) => {
+                const all = findAllOccurrences(ws, t);
+                const first = new WordMatcher(ws.map((w) => ({word: w, value: 0}))).match(t);
+                const firstOfEach = first.map((m) => all.find((o) => o.word === m.word));
+                expect(firstOfEach.map((o) => o && [o.word, o.index, o.length]), JSON.stringify({ws, t})).toEqual(first.map((m) => [m.word, m.index, m.length]));
+                expect(new Set(all.map((o) => o.word))).toEqual(new Set(first.map((m) => m.word)));
+                for (let k = 1; k < all.length; k++) expect(all[k]!.index).toBeGreaterThanOrEqual(all[k - 1]!.index);
+            }),
+            {numRuns: RUNS},
+        );
+    });
+
+    it('examples', () => {
+        expect(findAllOccurrences(['deploy', 'on call'], 'deploy, redeploy, DEPLOY; on\n call (deploy)')).toEqual([
+            {word: 'deploy', index: 0, length: 6},
+            {word: 'deploy', index: 18, length: 6},
+            {word: 'on call', index: 26, length: 8},
+            {word: 'deploy', index: 36, length: 6},
+        ]);
+        expect(findAllOccurrences(['서버'], '서버가 웹서버 서버를')).toEqual([
+            {word: '서버', index: 0, length: 2},
+            {word: '서버', index: 8, length: 2},
+        ]);
+        expect(findAllOccurrences([], 'x')).toEqual([]);
+        expect(findAllOccurrences(['  '], 'x')).toEqual([]);
     });
 });

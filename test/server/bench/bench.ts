@@ -1,0 +1,236 @@
+// The real-server benchmark: one Mattermost server on PostgreSQL, listeners with trigger words in one
+// channel, 4 posters posting through REST. Each workload runs in alternating phases, plugin disabled and
+// enabled (and the Go anchor, with --anchor), because this 2-core VM is noisy: medians of like phases are
+// compared, never a single pair.
+import {mkdtempSync, rmSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import type {Client4} from '@mattermost/client';
+
+import {distBundle, prepareBundle} from '../harness/bundle.js';
+import {RealMattermost, uploadPlugin, type RealUser} from '../harness/world.js';
+
+import {awaitDms, botDmsSince, tallyAlerts, type AlertTally} from './alerts_received.js';
+import {loadLine, machineLine} from './machine.js';
+import type {BenchOptions} from './options.js';
+import {postAll, type SentPost} from './posting.js';
+import {buildAnchor, setWords, switchTo, type PluginUnderTest} from './plugins_under_test.js';
+import {median, percentile, round} from './stats.js';
+import {listenerWords, planPosts, type WorkloadKind} from './workload.js';
+
+const WORDS_EACH = 5;
+const POSTERS = 4;
+const WARMUP_POSTS = 100;
+
+export interface BenchIO {
+    out: (line: string) => void;
+    /** Aborted on Ctrl-C or when the time limit is reached. */
+    signal: AbortSignal;
+    /** The world's name: its scratch folder is <tmp>/mm-<name>-*, which is how Ctrl-C finds its server. */
+    worldName: string;
+}
+
+interface PhaseResult {
+    workload: WorkloadKind;
+    plugin: PluginUnderTest['label'] | 'off';
+    round: number;
+    postsPerS: number;
+    latenciesMs: number[];
+    alerts: AlertTally;
+}
+
+/** Runs `fn` over `items`, `limit` at a time. */
+async function eachLimit<T>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+    let next = 0;
+    await Promise.all(Array.from({length: Math.min(limit, items.length)}, async () => {
+        while (next < items.length) {
+            const i = next++;
+            await fn(items[i], i);
+        }
+    }));
+}
+
+/** The plugin's settings as the System Console saves them (whole configuration read, changed, written). */
+async function setPluginSetting(admin: Client4, id: string, key: string, value: number): Promise<void> {
+    const config = await admin.getConfig();
+    const plugins = (config.PluginSettings.Plugins ?? {}) as Record<string, Record<string, unknown>>;
+    plugins[id] = {...(plugins[id] ?? {}), [key.toLowerCase()]: value};
+    config.PluginSettings.Plugins = plugins;
+    await admin.updateConfig(config);
+}
+
+const ms = (x: number) => (Number.isFinite(x) ? `${Math.round(x)} ms` : '-');
+const rate = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '-');
+
+function phaseLine(n: number, total: number, r: PhaseResult): string {
+    const a = r.alerts;
+    const alerts = a.expected > 0 || a.unexpected > 0 || a.delivered > 0
+        ? `alerts ${a.delivered}/${a.expected}, missing ${a.missing}, dup ${a.duplicates}, unexpected ${a.unexpected}, DM p50 ${ms(percentile(a.delaysMs, 50))} p99 ${ms(percentile(a.delaysMs, 99))}`
+        : 'no DMs';
+    return `phase ${String(n).padStart(2)}/${total} ${r.workload.padEnd(7)} ${r.plugin.padEnd(6)} ${rate(r.postsPerS).padStart(6)} posts/s  ` +
+        `POST p50 ${ms(percentile(r.latenciesMs, 50))} p99 ${ms(percentile(r.latenciesMs, 99))}  ${alerts}`;
+}
+
+interface Summary {
+    postsPerS: number;
+    postP50: number;
+    postP99: number;
+    alerts: AlertTally;
+}
+
+function summarise(results: readonly PhaseResult[]): Summary {
+    const latencies = results.flatMap((r) => r.latenciesMs);
+    const sum = (f: (a: AlertTally) => number) => results.reduce((s, r) => s + f(r.alerts), 0);
+    return {
+        postsPerS: median(results.map((r) => r.postsPerS)),
+        postP50: percentile(latencies, 50),
+        postP99: percentile(latencies, 99),
+        alerts: {
+            expected: sum((a) => a.expected),
+            delivered: sum((a) => a.delivered),
+            missing: sum((a) => a.missing),
+            duplicates: sum((a) => a.duplicates),
+            unexpected: sum((a) => a.unexpected),
+            delaysMs: results.flatMap((r) => r.alerts.delaysMs),
+        },
+    };
+}
+
+/** Runs the bench; resolves to its JSON result (the caller prints it last). */
+export async function runBench(o: BenchOptions, io: BenchIO): Promise<Record<string, number | string | null>> {
+    const {out, signal} = io;
+    const aborted = () => signal.aborted;
+    out(machineLine());
+    out(loadLine('at start'));
+    const started = Date.now();
+
+    const scratchAnchor = o.anchor ? mkdtempSync(path.join(os.tmpdir(), 'bench-anchor-')) : undefined;
+    let world: RealMattermost | undefined;
+    try {
+        let anchorBundle: string | undefined;
+        if (scratchAnchor) {
+            out('building the Go anchor plugin (../shared/anchors/go-trigger) ...');
+            anchorBundle = await buildAnchor(scratchAnchor, signal);
+        }
+        signal.throwIfAborted();
+        out('starting Mattermost (PostgreSQL, one server) ...');
+        world = await RealMattermost.start({name: io.worldName});
+        signal.throwIfAborted();
+        const w = world;
+        const admin = w.admin.client;
+        const version = (await fetch(`${w.url}/api/v4/system/ping`)).headers.get('x-version-id') ?? '';
+        out(`server: Mattermost ${/^\d+\.\d+\.\d+/.exec(version)?.[0] ?? version} at ${w.url}, PostgreSQL database ${w.db.name}`);
+
+        const plugins: PluginUnderTest[] = [];
+        // The fixture is 9.10, older than the manifest's min_server_version: see harness/bundle.ts.
+        const ourBundle = prepareBundle(distBundle(), w.scratch, {minServerVersion: '9.10.0'});
+        plugins.push({label: 'ours', id: await uploadPlugin(admin, ourBundle.file), botUsername: 'trigger-alerts'});
+        // Flood control (10 alerts per person per minute by default) would hold back alerts the bench
+        // counts; the anchor has none. The counters are still kept, so their cost is still measured.
+        await setPluginSetting(admin, 'trigger-alerts', 'AlertsPerMinute', 1000);
+        if (anchorBundle) {
+            plugins.push({label: 'anchor', id: await uploadPlugin(admin, anchorBundle), botUsername: 'go-trigger'});
+        }
+
+        out(`setup: ${o.users} listeners x ${WORDS_EACH} words and ${POSTERS} posters in one channel ...`);
+        const posters: RealUser[] = [];
+        const listeners: RealUser[] = [];
+        await eachLimit(Array.from({length: POSTERS + o.users}), 4, async (_, i) => {
+            const u = await w.createUser(i < POSTERS ? 'poster' : 'listener');
+            (i < POSTERS ? posters : listeners)[i < POSTERS ? i : i - POSTERS] = u;
+            await admin.addToTeam(w.team.id, u.user.id);
+        });
+        const channel = await w.createChannel([...posters, ...listeners], {name: 'bench'});
+        const words = listenerWords(o.users, WORDS_EACH);
+        const botIds: string[] = [];
+        for (const p of plugins) {
+            signal.throwIfAborted();
+            await switchTo(admin, plugins, p);
+            botIds.push((await admin.getUserByUsername(p.botUsername)).id);
+            await eachLimit(listeners, 4, (u, i) => setWords(w.url, p, u.token, channel.id, words[i]));
+        }
+        const listenerIds = listeners.map((u) => u.user.id);
+        const posterClients = posters.map((u) => u.client);
+
+        await switchTo(admin, plugins, undefined);
+        out(`warm-up: ${WARMUP_POSTS} posts, no plugin`);
+        await postAll(posterClients, channel.id, planPosts('nomatch', WARMUP_POSTS, words, 1).map((p) => p.message), aborted);
+
+        // off, ours, off, anchor, ... so that every plugin phase has a bare-server phase next to it.
+        const steps: (PluginUnderTest | undefined)[] = plugins.flatMap((p) => [undefined, p]);
+        const schedule = (['nomatch', 'match'] as const).flatMap((workload) =>
+            Array.from({length: o.rounds}, (_, round) => steps.map((plugin) => ({workload, round, plugin}))).flat());
+        out(`phases: ${schedule.length} x ${o.posts} posts (${o.rounds} rounds of ${steps.map((p) => p?.label ?? 'off').join(', ')} per workload), ${POSTERS} posters`);
+        const results: PhaseResult[] = [];
+        for (const [n, step] of schedule.entries()) {
+            signal.throwIfAborted();
+            await switchTo(admin, plugins, step.plugin);
+            const planned = planPosts(step.workload, o.posts, words, 1000 + n);
+            const {posts, wallMs} = await postAll(posterClients, channel.id, planned.map((p) => p.message), aborted);
+            const want = step.plugin ? posts.reduce((s: number, p: SentPost) => s + planned[p.index].expected.length, 0) : 0;
+            const since = Math.min(...posts.map((p) => p.createAt));
+            const dms = await awaitDms(() => botDmsSince(w.db, botIds, since), want, {quietMs: want > 0 ? 15_000 : 3_000});
+            const result: PhaseResult = {
+                workload: step.workload,
+                plugin: step.plugin?.label ?? 'off',
+                round: step.round,
+                postsPerS: posts.length / (wallMs / 1000),
+                latenciesMs: posts.map((p) => p.latencyMs),
+                alerts: tallyAlerts(posts, step.plugin ? planned : planned.map(() => ({message: '', expected: []})), listenerIds, dms),
+            };
+            results.push(result);
+            out(phaseLine(n + 1, schedule.length, result));
+        }
+        await switchTo(admin, plugins, undefined);
+
+        out('');
+        out(`summary (medians of ${o.rounds} phases of ${o.posts} posts; latency percentiles over all posts of those phases):`);
+        const ours: Record<string, number | null> = {};
+        const others: Record<string, number | null> = {};
+        const pick = (workload: WorkloadKind, plugin: PhaseResult['plugin']) => summarise(results.filter((r) => r.workload === workload && r.plugin === plugin));
+        // Each plugin phase against the bare-server phase just before it: how much the noise moves a ratio.
+        const pairs = (workload: WorkloadKind, plugin: PhaseResult['plugin']) => results
+            .map((r, i) => (r.workload === workload && r.plugin === plugin && i > 0 ? r.postsPerS / results[i - 1].postsPerS : undefined))
+            .filter((x): x is number => x !== undefined)
+            .map((x) => x.toFixed(2))
+            .join(' ');
+        for (const workload of ['nomatch', 'match'] as const) {
+            const off = pick(workload, 'off');
+            out(`  ${workload.padEnd(7)} off     ${rate(off.postsPerS)} posts/s, POST p50 ${ms(off.postP50)} p99 ${ms(off.postP99)}`);
+            for (const p of plugins) {
+                const on = pick(workload, p.label);
+                const ratio = on.postsPerS / off.postsPerS;
+                const a = on.alerts;
+                const alertText = workload === 'match'
+                    ? `; alerts ${a.delivered} of ${a.expected} delivered, missing ${a.missing}, duplicates ${a.duplicates}, unexpected ${a.unexpected}; ` +
+                      `post->DM p50 ${ms(percentile(a.delaysMs, 50))} p99 ${ms(percentile(a.delaysMs, 99))}`
+                    : `; DMs ${a.unexpected} (none expected)`;
+                out(`  ${workload.padEnd(7)} ${p.label.padEnd(7)} ${rate(on.postsPerS)} posts/s = ${ratio.toFixed(2)} x off (each phase / the off phase before it: ${pairs(workload, p.label)}), ` +
+                    `POST p50 ${ms(on.postP50)} p99 ${ms(on.postP99)}${alertText}`);
+                const [keys, prefix] = p.label === 'ours' ? [ours, ''] : [others, `${p.label}_`];
+                keys[`${prefix}ratio_${workload}`] = round(ratio, 2);
+                if (workload === 'match') {
+                    keys[`${prefix}alert_p50_ms`] = round(percentile(a.delaysMs, 50), 0);
+                    keys[`${prefix}alert_p99_ms`] = round(percentile(a.delaysMs, 99), 0);
+                    keys[`${prefix}missing`] = a.missing;
+                }
+            }
+        }
+        if (plugins.some((p) => p.label === 'anchor')) {
+            const ratioOf = (k: string) => Number(ours[k]) / Number(others[`anchor_${k}`]);
+            out(`  ours / anchor: throughput ratio without matches ${ratioOf('ratio_nomatch').toFixed(2)}, with ${ratioOf('ratio_match').toFixed(2)}; ` +
+                `post->DM p50 ${ratioOf('alert_p50_ms').toFixed(2)}x, p99 ${ratioOf('alert_p99_ms').toFixed(2)}x`);
+        }
+        out(loadLine('at end'));
+        out(`took ${Math.round((Date.now() - started) / 1000)} s`);
+        // The reference's keys first, in its order; the anchor's after them.
+        const {ratio_nomatch, ratio_match, alert_p50_ms, alert_p99_ms, missing} = ours;
+        return {bench: 'server', ratio_nomatch, ratio_match, alert_p50_ms, alert_p99_ms, missing, ...others};
+    } finally {
+        await world?.stop();
+        if (scratchAnchor) {
+            rmSync(scratchAnchor, {recursive: true, force: true});
+        }
+    }
+}

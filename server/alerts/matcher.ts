@@ -16,8 +16,8 @@
 //   those words contain ASCII, runs only over the parts of a post near emoji / no-space characters).
 // Per post: normalise the text once (match_text.ts: a shortcut for plain text, else normalizeText; the map
 // back to the original is built only when something matched); walk it once, and at every place where a
-// word of the first index may start look up the key that begins there, verifying each word filed under it
-// in place; then the other two; the boundary rules are checked on candidate hits only. A word of the first
+// word of the first index may start (and some first key starts with that unit: a table for ASCII, a bit
+// filter for the rest) look up the key that begins there, verifying each word filed under it in place; then the other two; the boundary rules are checked on candidate hits only. A word of the first
 // index can only be accepted at a start after a non-word character (or at the start of the text), or
 // after 1 to 3 "_" that open a run of word characters (the emphasis rule), and its first key then ends
 // where the text's run of word characters ends, or before a Hangul character of that run (the particle
@@ -427,6 +427,9 @@ export class WordMatcher<T> {
     private readonly index: KeyIndex;
     /** For each ASCII unit, 1 if some first key starts with it. */
     private readonly firstAscii = new Uint8Array(0x80);
+    /** A bit per (first unit & 4095) of the first keys that start with a non-ASCII unit: most runs of
+     * non-Latin text (a Korean post's, with a lookup at every Hangul character) start with none of them. */
+    private readonly firstOther = new Uint32Array(128);
     /** Words that start with an emoji / no-space character (or a keycap), by that first character. */
     private readonly byFirst: KeyIndex;
     /** A bit per (first character of those & 4095). */
@@ -470,6 +473,7 @@ export class WordMatcher<T> {
                 this.index.add(p.word.slice(0, firstKeyEnd(p.word)), id);
                 const u = p.word.charCodeAt(0);
                 if (u < 0x80) this.firstAscii[u] = 1;
+                else this.firstOther[(u >>> 5) & 127]! |= 1 << (u & 31);
             } else if (!lone && p.freeStart) {
                 const first = p.word.slice(0, codeUnits(cpAt(p.word, 0)));
                 const list = byFirstChar.get(first);
@@ -542,6 +546,7 @@ export class WordMatcher<T> {
         const n = text.length;
         const ascii = ASCII_CLASS;
         const firstAscii = this.firstAscii;
+        const firstOther = this.firstOther;
         let prevJoin = false;
         let i = 0;
         while (i < n) {
@@ -557,7 +562,7 @@ export class WordMatcher<T> {
             }
             if (f & F_JOIN) {
                 // A run of word characters [i, j), after a non-word character or the start of the text.
-                const keyed = u0 >= 0x80 || firstAscii[u0] === 1;
+                const keyed = u0 < 0x80 ? firstAscii[u0] === 1 : (firstOther[(u0 >>> 5) & 127]! & (1 << (u0 & 31))) !== 0;
                 let h = HASH_SEED;
                 let j = i;
                 for (;;) {
@@ -586,7 +591,7 @@ export class WordMatcher<T> {
                 i = j;
                 continue;
             }
-            if (!prevJoin && (u0 < 0x80 ? firstAscii[u0] === 1 : !(f & F_FREE))) this.lookup(c, i, i + len, hashUnits(text, i, i + len), found);
+            if (!prevJoin && (u0 < 0x80 ? firstAscii[u0] === 1 : !(f & F_FREE) && (firstOther[(u0 >>> 5) & 127]! & (1 << (u0 & 31))) !== 0)) this.lookup(c, i, i + len, hashUnits(text, i, i + len), found);
             prevJoin = false;
             i += len;
         }

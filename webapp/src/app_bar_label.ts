@@ -21,15 +21,17 @@ function onKeyDown(e: KeyboardEvent) {
 
 /**
  * Labels the entry now and whenever the web app draws it again; returns the function that stops watching.
- * The click bubbles to the entry's own handler, which calls the registered action.
+ * The click bubbles to the entry's own handler, which calls the registered action. The label is asked for on
+ * every redraw: a language switch redraws the entry, and the label follows.
  */
-export function labelAppBarEntry(doc: Document, pluginId: string, label: string): () => void {
+export function labelAppBarEntry(doc: Document, pluginId: string, labelOf: () => string): () => void {
     const id = `app-bar-icon-${pluginId}`;
     const apply = () => {
         const entry = doc.getElementById(id);
         if (!entry) {
             return;
         }
+        const label = labelOf();
         const button = entry.querySelector<HTMLElement>('[role="button"]') ?? entry;
         if (button.getAttribute('aria-label') !== label) {
             button.setAttribute('aria-label', label);

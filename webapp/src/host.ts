@@ -4,6 +4,7 @@
 import type {ReactNode, ComponentType} from 'react';
 import type {Channel, ChannelMembership} from '@mattermost/types/channels';
 import type {GlobalState} from '@mattermost/types/store';
+import type {UserProfile} from '@mattermost/types/users';
 
 type Entities = GlobalState['entities'];
 
@@ -13,12 +14,19 @@ export interface HostState {
         channels: Pick<Entities['channels'], 'currentChannelId'> & {
             channels: Record<string, Pick<Channel, 'id' | 'display_name' | 'name'> | undefined>;
         };
-        general: {config: Pick<Entities['general']['config'], 'SiteURL'>};
+        general: {config: Pick<Entities['general']['config'], 'SiteURL'> & Partial<Pick<Entities['general']['config'], 'DefaultClientLocale'>>};
+        // Optional: before login, and in stand-ins for the web app, there is no user.
+        users?: {
+            currentUserId: string;
+            profiles?: Record<string, Pick<UserProfile, 'locale'> | undefined>;
+        };
     };
 }
 
 export interface HostStore {
     getState(): HostState;
+    /** Redux's: the web app's store always has it; optional so that a stand-in without it still works. */
+    subscribe?(listener: () => void): () => void;
 }
 
 /**
@@ -35,6 +43,12 @@ export interface PluginRegistry {
         tooltipText: ReactNode,
     ): string;
     registerChannelHeaderMenuAction(text: ReactNode, action: (channelId: string) => void): string;
+    /**
+     * The plugin's strings for a locale, asked for whenever the web app loads a locale (at start and when the
+     * user switches language) and merged into the table its react-intl reads. In every web app the plugin
+     * supports (since 5.x); optional so that a stand-in without it still works, in English.
+     */
+    registerTranslations?(getTranslationsForLocale: (locale: string) => Record<string, string>): void;
     /**
      * An entry in the App Bar, the column at the right edge of the web app (7.0 on; 9.0 on always shown, and
      * channel header buttons are moved into it). iconUrl is shown as an <img>; the action gets the current
@@ -54,6 +68,16 @@ export function selectCurrentChannelId(state: HostState): string {
 
 export function selectSiteURL(state: HostState): string {
     return state.entities.general.config.SiteURL ?? '';
+}
+
+/**
+ * The locale the web app shows itself in, as its own getCurrentLocale has it: the user's language setting,
+ * else the server's default client locale, else English.
+ */
+export function selectLocale(state: HostState): string {
+    const users = state.entities.users;
+    const locale = users ? users.profiles?.[users.currentUserId]?.locale : undefined;
+    return locale || state.entities.general.config.DefaultClientLocale || 'en';
 }
 
 export function selectChannelDisplayName(state: HostState, channelId: string): string {

@@ -6,8 +6,8 @@ import {labelAppBarEntry} from './app_bar_label';
 import {APP_BAR_ICON_URL} from './components/app_bar_icon';
 import {TriggerWordsIcon} from './components/icon';
 import {PanelRoot} from './components/root';
-import {selectChannelDisplayName, selectCurrentChannelId, selectSiteURL, type HostStore, type PluginRegistry} from './host';
-import {t} from './i18n';
+import {selectChannelDisplayName, selectCurrentChannelId, selectLocale, selectSiteURL, type HostStore, type PluginRegistry} from './host';
+import {setLocaleSource, t, translationsForLocale, useLocale, type MessageKey} from './i18n';
 import {createPanelStore, type PanelStore} from './panel_store';
 import {PLUGIN_ID} from './plugin_id';
 
@@ -22,6 +22,15 @@ export function channelIdFromActionArg(arg: unknown): string | undefined {
     return undefined;
 }
 
+/**
+ * A string handed to the registry once, as an element rather than text, so that it follows a language
+ * switch instead of staying in the language the plugin started in.
+ */
+export function Translated({id}: {id: MessageKey}) {
+    useLocale();
+    return <>{t(id)}</>;
+}
+
 export class TriggerWordsPlugin {
     readonly panel: PanelStore = createPanelStore();
     private readonly makeApi: (store: HostStore) => TriggerWordsApi;
@@ -34,6 +43,11 @@ export class TriggerWordsPlugin {
     initialize(registry: PluginRegistry, store: HostStore): void {
         const panel = this.panel;
         const api = this.makeApi(store);
+        setLocaleSource({
+            get: () => selectLocale(store.getState()),
+            subscribe: (onChange) => store.subscribe?.(onChange) ?? (() => undefined),
+        });
+        registry.registerTranslations?.(translationsForLocale);
         const open = (arg?: unknown) => {
             const state = store.getState();
             const channelId = channelIdFromActionArg(arg) ?? selectCurrentChannelId(state);
@@ -50,15 +64,18 @@ export class TriggerWordsPlugin {
         if (typeof registry.registerAppBarComponent === 'function') {
             // Not a channel header button as well: where there is an App Bar, the web app moves header buttons
             // into it, and the entry would be there twice.
-            registry.registerAppBarComponent(APP_BAR_ICON_URL, open, t('header.tooltip'));
-            this.stopLabelling = labelAppBarEntry(document, PLUGIN_ID, t('header.tooltip'));
+            registry.registerAppBarComponent(APP_BAR_ICON_URL, open, <Translated id='header.tooltip'/>);
+            this.stopLabelling = labelAppBarEntry(document, PLUGIN_ID, () => t('header.tooltip'));
         } else {
+            // Web apps without an App Bar (before 7.0) may use these as plain text (a title, an aria-label):
+            // strings, in the language the plugin started in.
             registry.registerChannelHeaderButtonAction(<TriggerWordsIcon/>, open, t('header.dropdown'), t('header.tooltip'));
         }
-        registry.registerChannelHeaderMenuAction(t('header.menu'), open);
+        registry.registerChannelHeaderMenuAction(<Translated id='header.menu'/>, open);
     }
 
     uninitialize(): void {
+        setLocaleSource(null);
         this.stopLabelling?.();
         this.stopLabelling = undefined;
         this.panel.close();

@@ -63,6 +63,14 @@ function hostStore(currentChannelId: string): HostStore {
     return {getState: () => state};
 }
 
+/** The text a registered string or element shows once the web app renders it. */
+function textOf(node: ReactNode): string {
+    const {container, unmount} = render(<span>{node}</span>);
+    const text = container.textContent ?? '';
+    unmount();
+    return text;
+}
+
 let fake: FakeApi;
 let registered: {id: string; plugin: {initialize(r: PluginRegistry, s: HostStore): void; uninitialize?(): void}} | undefined;
 
@@ -101,10 +109,10 @@ describe('plugin registration', () => {
         expect(reg.appBar!.iconUrl).toBe(APP_BAR_ICON_URL);
         expect(reg.appBar!.iconUrl).toMatch(/^data:image\/svg\+xml,/);
         expect(typeof reg.appBar!.action).toBe('function');
-        expect(reg.appBar!.tooltipText).toBe('Trigger words');
+        expect(textOf(reg.appBar!.tooltipText)).toBe('Trigger words');
         // the App Bar takes the channel header buttons in: a header button too would be a second entry there
         expect(reg.button).toBeUndefined();
-        expect(reg.menu!.text).toBe('Trigger words…');
+        expect(textOf(reg.menu!.text)).toBe('Trigger words…');
     });
 
     it('registers a header button with an icon that has a name instead, where the web app has no App Bar', async () => {
@@ -113,7 +121,7 @@ describe('plugin registration', () => {
         expect(isValidElement(reg.button!.icon)).toBe(true);
         expect(reg.button!.tooltipText).toBe('Trigger words');
         expect(reg.button!.dropdownText).toBe('Trigger words');
-        expect(reg.menu!.text).toBe('Trigger words…');
+        expect(textOf(reg.menu!.text)).toBe('Trigger words…');
         render(<button type='button'>{reg.button!.icon}</button>);
         expect(screen.getByRole('button', {name: 'Trigger words'})).toBeTruthy();
         expect(document.querySelector('svg')!.getAttribute('aria-hidden')).toBe('true');

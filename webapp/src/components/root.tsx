@@ -1,5 +1,6 @@
 // Registered as a root component: renders the panel while the panel store says it is open.
 import type {TriggerWordsApi} from '../api';
+import {useLocale} from '../i18n';
 import {usePanelState, type PanelStore} from '../panel_store';
 
 import {TriggerWordsPanel} from './panel';
@@ -11,6 +12,8 @@ interface Props {
 
 export function PanelRoot({store, api}: Props) {
     const state = usePanelState(store);
+    // The panel's strings come from t() at render time; a language switch re-renders them in place.
+    useLocale();
     if (!state.open) {
         return null;
     }

@@ -834,17 +834,36 @@ function renderLine(input: readonly Atom[], prefix: string, suffix: string): str
 
 // ---- the excerpt ---------------------------------------------------------------------------------------
 
+/** Characters of the post read on each side of the focus, beyond 4 per character the excerpt may show. */
+const READ_AROUND = 2048;
+/** The excerpt length setting's maximum. */
+const MAX_EXCERPT = 1000;
+
 /**
  * The excerpt's lines (each to be quoted with "> "; '' for an empty line between paragraphs) for `text`
  * around `focus`, with `focus` and every occurrence of `words` in bold; [] when nothing is left to show.
  */
 export function excerptLines(text: string, words: readonly string[], focus: Range, maxLength: number): string[] {
-    // (The focus is a match by definition, whatever the words.)
-    const marks = marksOf([...findAllOccurrences(words, text), focus], text.length);
     const {lines, labels} = readBlocks(text);
-    const all = flatten(lines.map((l) => lineAtoms(l, labels, marks)).filter((atoms) => atoms !== null));
+    // Only the lines near the focus are read further (the blocks and labels needed all of them): those
+    // within READ_AROUND characters of it, which is more than any excerpt shows.
+    const reach = READ_AROUND + 4 * (Number.isFinite(maxLength) ? Math.min(Math.max(0, maxLength), MAX_EXCERPT) : 0);
+    const near = (l: SourceLine) => l.at + l.text.length >= focus.index - reach && l.at <= focus.index + Math.max(0, focus.length) + reach;
+    let first = lines.findIndex(near);
+    if (first < 0) first = 0;
+    let last = first;
+    while (last + 1 < lines.length && near(lines[last + 1]!)) last++;
+    const from = lines[first]!.at;
+    const to = lines[last]!.at + lines[last]!.text.length;
+    // (The focus is a match by definition, whatever the words.)
+    const found = findAllOccurrences(words, text.slice(from, to)).map((m) => ({index: m.index + from, length: m.length}));
+    const marks = marksOf([...found, focus], text.length);
+    const all = flatten(lines.slice(first, last + 1).map((l) => lineAtoms(l, labels, marks)).filter((atoms) => atoms !== null));
     for (const a of all) if (a.src >= 0 && marks[a.src]) a.style |= BOLD;
     const w = window(all, focus, maxLength);
+    // Lines left unread count as cut text.
+    if (lines.slice(0, first).some((l) => l.kind !== 'blank')) w.cutStart = true;
+    if (lines.slice(last + 1).some((l) => l.kind !== 'blank')) w.cutEnd = true;
     const out: string[] = [];
     let line: Atom[] = [];
     const rows: Atom[][] = [];

@@ -733,7 +733,7 @@ interface Piece {
 }
 
 /** The markdown of one line's atoms, with each emphasis as a properly nested pair of markers. */
-function writeLine(atoms: readonly Atom[]): Piece[] {
+function writeLine(atoms: readonly Atom[], pad: Pads): Piece[] {
     const pieces: Piece[] = [];
     const stack: Array<{bit: number; from: number; piece: Piece}> = [];
     const runEnd = (k: number, bit: number): number => {
@@ -745,6 +745,7 @@ function writeLine(atoms: readonly Atom[]): Piece[] {
         const top = stack.pop()!;
         top.piece.to = to;
         pieces.push({text: MARKER[top.bit]!, bit: top.bit, open: false, from: top.from, to});
+        if (top.bit === BOLD && pad.after.has(to)) pieces.push({text: HAIR_SPACE});
     };
     let k = 0;
     while (k < atoms.length) {
@@ -754,6 +755,7 @@ function writeLine(atoms: readonly Atom[]): Piece[] {
         if (keep >= 0) while (stack.length > keep) close(k);
         const opening = EMPHASES.filter((bit) => style & bit && !stack.some((m) => m.bit === bit)).sort((a, b) => runEnd(k, b) - runEnd(k, a));
         for (const bit of opening) {
+            if (bit === BOLD && pad.before.has(k)) pieces.push({text: HAIR_SPACE});
             const piece: Piece = {text: MARKER[bit]!, bit, open: true, from: k};
             stack.push({bit, from: k, piece});
             pieces.push(piece);
@@ -795,7 +797,22 @@ function markerHolds(piece: Piece, prev: string, next: string): boolean {
     return true;
 }
 
-/** A line as markdown; pairs of markers that would not be read as emphasis are dropped first. */
+/**
+ * Where a bold marker gets a hair space outside it, at an atom index: "**" between a letter and
+ * punctuation is not read as emphasis ("`deploy`s", "x(deploy)"), and a match must show; a space beside
+ * the marker makes it read.
+ */
+interface Pads {
+    before: Set<number>;
+    after: Set<number>;
+}
+
+const HAIR_SPACE = '\u200A';
+
+/**
+ * A line as markdown. A bold marker that would not be read as emphasis gets a hair space outside it; any
+ * other pair that would not be read (or a bold one still not) is dropped, its text shown plainly.
+ */
 function renderLine(input: readonly Atom[], prefix: string, suffix: string): string {
     const atoms = input.map((a) => ({...a}));
     // Emphasis never starts or ends with a space (it would not be read as emphasis).
@@ -812,8 +829,9 @@ function renderLine(input: readonly Atom[], prefix: string, suffix: string): str
             k = j;
         }
     }
-    for (let round = 0; round <= atoms.length * 3; round++) {
-        const pieces = writeLine(atoms);
+    const pad: Pads = {before: new Set(), after: new Set()};
+    for (let round = 0; round <= atoms.length * 5; round++) {
+        const pieces = writeLine(atoms, pad);
         let line = prefix + pieces.map((p) => p.text).join('') + suffix;
         let bad: Piece | undefined;
         for (let p = 0, at = prefix.length; p < pieces.length && !bad; at += pieces[p]!.text.length, p++) {
@@ -826,6 +844,13 @@ function renderLine(input: readonly Atom[], prefix: string, suffix: string): str
             // Nothing at a line's start that would begin a block: a setext underline or a code fence.
             if (/^(?:=|`{3}|~{3})/.test(line)) line = ZWSP + line;
             return line;
+        }
+        if (bad.bit === BOLD) {
+            const [at, set] = bad.open ? [bad.from!, pad.before] : [bad.to!, pad.after];
+            if (!set.has(at)) {
+                set.add(at);
+                continue;
+            }
         }
         for (let a = bad.from!; a < bad.to!; a++) atoms[a]!.style &= ~bad.bit!;
     }

@@ -294,10 +294,10 @@ describe('formatAlert', () => {
         expect(quote.endsWith('…')).toBe(true);
     });
 
-    it('does not bold where the asterisks would not be read as emphasis', () => {
+    it('bolds a match where "**" alone would not be read as emphasis, with a hair space outside', () => {
         const text = 'x(deploy)y';
         const out = formatAlert(input({text, firstMatch: {index: 1, length: 8}, words: ['(deploy)']}));
-        expect(out).toContain('> x\\(deploy\\)y');
+        expect(out).toContain('> x\u200A**\\(deploy\\)**\u200Ay');
         const cjk = '今日部署します';
         expect(formatAlert(input({text: cjk, firstMatch: {index: 2, length: 2}}))).toContain('> 今日**部署**します');
     });
@@ -422,8 +422,11 @@ const EXCERPTS: Array<[string[], string, string, string[]]> = [
     [['deploy'], '**deploy now', 'deploy', ['\\*\\***deploy** now']],
     [['deploy'], '\\\\_ \\a deploy', 'deploy', ['\\\\\\_ \\a **deploy**']], // a backslash before "_" is escaped, not before a letter
     [['deploy'], '=deploy', 'deploy', [`${ZWSP}=**deploy**`]],
-    // Where "**" would not be read as emphasis, the word shows plainly.
-    [['(deploy)'], 'x(deploy)y', '(deploy)', ['x\\(deploy\\)y']],
+    // Where "**" would not be read as emphasis, a hair space outside makes it read.
+    [['(deploy)'], 'x(deploy)y', '(deploy)', ['x\u200A**\\(deploy\\)**\u200Ay']],
+    [['deploy'], 'run `deploy`s', 'deploy', ['run **`deploy`**\u200As']],
+    // Source emphasis that "_" cannot write where it stands (inside a word) is dropped; its text shows.
+    [['x'], 'a*b*c x', 'x', ['abc **x**']],
     // Korean particles, quotation-mark look-alikes, no-space scripts.
     [['서버'], '서버가 다운됐어요, 웹서버는 괜찮아요', '서버', ['**서버**가 다운됐어요, 웹서버는 괜찮아요']],
     [["don't"], 'I don’t deploy', 'don’t', ['I **don’t** deploy']],

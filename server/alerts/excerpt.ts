@@ -15,7 +15,9 @@
 //   and a zero-width space after "@", "~" and "#" (no mention, channel link or hashtag), after the ":" of
 //   "scheme:" / "://" and after a "." before a letter or digit (no autolinked URL, so no link preview);
 // - bold "**", italic "_", strikethrough "~~", each pair checked against CommonMark's flanking rules
-//   where it lands (a pair that would not be read as emphasis is left out: the text shows, plainly);
+//   where it lands (with and without symbols as punctuation, as parsers differ): a bold marker that would
+//   not be read gets a hair space outside it, any other pair that would not be read is left out (its
+//   text shows plainly; "_" cannot italicise inside a word);
 // - code (spans and the lines of code blocks) as code spans, with a zero-width space after "@" and in
 //   "://" inside them too: Mattermost's server looks for mentions after removing code with a regular
 //   expression that does not know escapes, and this keeps a misjudged span harmless. A matched word

@@ -4,6 +4,7 @@ import type {CommandArgs, CommandResponse} from '../mattermost/plugin.js';
 
 import {codeSpan} from './format.js';
 import {isChannelMember, userTimeZone, type AlertsHost} from './host.js';
+import {english, translator, type Translate} from './i18n.js';
 import {normalizeWord} from './matcher.js';
 import {maxWordLength, type Settings} from './settings.js';
 import type {Snooze, SnoozeDuration} from './snooze.js';
@@ -27,14 +28,6 @@ export interface CommandDeps {
     settings: () => Settings;
 }
 
-const help = [
-    '**/trigger** manages your trigger words for this channel:',
-    '- `/trigger add deploy` or `/trigger add "on call"`: alert me when someone posts it here',
-    '- `/trigger remove deploy`',
-    '- `/trigger list`',
-    '- `/trigger snooze 1h` (or `8h`, `tomorrow`, `off`)',
-].join('\n');
-
 /** Splits the argument text: a quoted phrase is one argument. */
 export function splitArgs(text: string): string[] {
     const out: string[] = [];
@@ -54,16 +47,28 @@ function utc(ms: number): string {
     return `${new Date(ms).toISOString().replace('T', ' ').slice(0, 16)} UTC`;
 }
 
+/**
+ * Runs a /trigger command. Replies are in the caller's language (`user.locale`); the subcommands (add,
+ * remove, list, snooze and the snooze durations) are English in every language, so that a command works
+ * the same whoever types it and whatever their setting.
+ */
 export async function executeTrigger(deps: CommandDeps, args: CommandArgs): Promise<CommandResponse> {
     const {host, store, snooze, settings} = deps;
     const rest = args.command.trim().replace(/^\/\S+\s*/, '');
     const [sub = '', ...params] = splitArgs(rest);
     const channelId = args.channel_id;
     const userId = args.user_id;
+    // CommandArgs carries no locale: one user lookup, next to the membership check, which snooze reuses.
+    // A user the server cannot give back still gets an answer, in English.
+    const [member, user] = await Promise.all([
+        isChannelMember(host, channelId, userId),
+        host.getUser(userId).catch(() => undefined),
+    ]);
+    const tr: Translate = user ? translator(user.locale) : english;
 
     try {
-        if (!(await isChannelMember(host, channelId, userId))) {
-            return reply('You are not a member of this channel.');
+        if (!member) {
+            return reply(tr('command.notMember'));
         }
         switch (sub.toLowerCase()) {
             case 'add': {
@@ -71,7 +76,7 @@ export async function executeTrigger(deps: CommandDeps, args: CommandArgs): Prom
                 const key = normalizeWord(word);
                 // eslint-disable-next-line no-control-regex
                 if (!key || [...key].length > maxWordLength || /[\p{Cc}]/u.test(word)) {
-                    return reply(`A trigger word must be 1 to ${maxWordLength} characters, on one line.`);
+                    return reply(tr('command.badWord', {max: maxWordLength}));
                 }
                 const limit = settings().maxWordsPerChannel;
                 let already = false;
@@ -82,12 +87,12 @@ export async function executeTrigger(deps: CommandDeps, args: CommandArgs): Prom
                     return already || full ? current : [...current, {word, key}];
                 });
                 if (already) {
-                    return reply(`You already have ${shown(word)} here.`);
+                    return reply(tr('command.already', {word: shown(word)}));
                 }
                 if (full) {
-                    return reply(`You can have at most ${limit} trigger words per channel.`);
+                    return reply(tr('command.full', {limit}));
                 }
-                return reply(`Added ${shown(word)}. You'll get a direct message when someone else posts it in this channel.`);
+                return reply(tr('command.added', {word: shown(word)}));
             }
             case 'remove': {
                 const key = normalizeWord(params.join(' '));
@@ -96,33 +101,34 @@ export async function executeTrigger(deps: CommandDeps, args: CommandArgs): Prom
                     found = current.some((w) => w.key === key);
                     return current.filter((w) => w.key !== key);
                 });
-                return reply(found ? `Removed ${shown(params.join(' '))}.` : `You have no trigger word ${shown(params.join(' '))} here.`);
+                const word = shown(params.join(' '));
+                return reply(found ? tr('command.removed', {word}) : tr('command.notFound', {word}));
             }
             case 'list': {
                 const words = await store.getUserWords(channelId, userId);
                 const until = await snooze.until(userId, channelId);
-                const snoozed = until ? `\nAlerts for this channel are snoozed until ${utc(until)}.` : '';
+                const snoozed = until ? `\n${tr('command.snoozedUntil', {time: utc(until)})}` : '';
                 return reply(
-                    words.length === 0
-                        ? `You have no trigger words in this channel. Add one with \`/trigger add <word>\`.${snoozed}`
-                        : `Your trigger words here: ${words.map((w) => shown(w.word)).join(', ')}${snoozed}`,
+                    (words.length === 0
+                        ? tr('command.listEmpty')
+                        : tr('command.list', {words: words.map((w) => shown(w.word)).join(tr('command.listSeparator'))})) + snoozed,
                 );
             }
             case 'snooze': {
                 const duration = (params[0] ?? '').toLowerCase();
                 if (!['1h', '8h', 'tomorrow', 'off'].includes(duration)) {
-                    return reply('Snooze for `1h`, `8h`, until `tomorrow`, or `off`.');
+                    return reply(tr('command.snoozeUsage'));
                 }
-                const user = await host.getUser(userId);
-                const until = await snooze.set(userId, channelId, duration as SnoozeDuration, userTimeZone(user));
-                return reply(until === null ? 'Alerts for this channel are back on.' : `Alerts for this channel are snoozed until ${utc(until)}.`);
+                // "tomorrow" is in the user's timezone, which needs the user: fetch it again if it failed above.
+                const until = await snooze.set(userId, channelId, duration as SnoozeDuration, userTimeZone(user ?? (await host.getUser(userId))));
+                return reply(until === null ? tr('command.snoozeOff') : tr('command.snoozedUntil', {time: utc(until)}));
             }
             default:
-                return reply(help);
+                return reply(tr('command.help'));
         }
     } catch (err) {
         if (err instanceof StoreUnavailableError) {
-            return reply('The trigger words store is busy right now. Please try again in a moment.');
+            return reply(tr('command.busy'));
         }
         throw err;
     }

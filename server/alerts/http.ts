@@ -6,6 +6,7 @@ import {z} from 'zod';
 import type {Log} from '../mattermost/logger.js';
 
 import {isChannelMember, isNotFound, userTimeZone, type AlertsHost} from './host.js';
+import {english, isServerMessageKey, translator, type Text, type Translate} from './i18n.js';
 import {normalizeWord} from './matcher.js';
 import {maxWordLength, type Settings} from './settings.js';
 import type {Snooze, SnoozeDuration} from './snooze.js';
@@ -19,39 +20,44 @@ export interface HttpDeps {
     settings: () => Settings;
 }
 
+/** What a detail says: one of ours, put in the caller's words when answering, or zod's own (English) text. */
 interface Detail {
     path: Array<string | number>;
-    message: string;
+    message: Text | string;
 }
 
-/** An answer other than 2xx: status, message, and details for the form that sent it. */
+/**
+ * An answer other than 2xx: status, message, and details for the form that sent it. The message is a
+ * catalog key: the caller is known only once the answer is written, and the panel shows it as it comes.
+ */
 export class HttpError extends Error {
-    constructor(readonly status: number, message: string, readonly details?: Detail[]) {
-        super(message);
+    constructor(readonly status: number, readonly text: Text | string, readonly details?: Detail[]) {
+        super(typeof text === 'string' ? text : english(text.key, text.values));
     }
 }
 
 const mattermostId = /^[a-z0-9]{26}$/;
-const channelIdSchema = z.string().regex(mattermostId, 'must be a Mattermost channel id (26 lowercase letters and digits)');
+// Zod messages that are catalog keys are translated when the answer is written (detailsOf, answer).
+const channelIdSchema = z.string().regex(mattermostId, 'api.channelIdFormat');
 
 // eslint-disable-next-line no-control-regex
 const controlChars = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 
 /** A word as typed, checked: trimmed, 1–64 characters once normalised, no control characters. */
 const wordSchema = z
-    .string({error: 'must be a string'})
+    .string({error: 'api.word.notString'})
     .transform((w) => w.trim())
     .superRefine((w, ctx) => {
         if (controlChars.test(w.replace(/\u200d|\ufe0f/g, ''))) {
             // ZWJ and VS16 are kept: they are part of emoji such as 👨‍👩‍👧
-            ctx.addIssue({code: 'custom', message: 'must not contain control characters or line breaks'});
+            ctx.addIssue({code: 'custom', message: 'api.word.controlChars'});
             return;
         }
         const key = normalizeWord(w);
         if (key.length === 0) {
-            ctx.addIssue({code: 'custom', message: 'must not be empty'});
+            ctx.addIssue({code: 'custom', message: 'api.word.empty'});
         } else if ([...key].length > maxWordLength) {
-            ctx.addIssue({code: 'custom', message: `must be at most ${maxWordLength} characters`});
+            ctx.addIssue({code: 'custom', message: 'api.word.tooLong'});
         }
     });
 
@@ -59,17 +65,25 @@ const putWordsBody = z.object({words: z.array(wordSchema).max(1000)}).strict();
 const postWordBody = z.object({word: wordSchema}).strict();
 const snoozeBody = z.object({duration: z.enum(['1h', '8h', 'tomorrow', 'off'])}).strict();
 
+/** Values of the messages that take one. */
+const messageValues: Partial<Record<string, Text['values']>> = {'api.word.tooLong': {max: maxWordLength}};
+
 function detailsOf(error: z.ZodError): Detail[] {
-    return error.issues.map((i) => ({path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message}));
+    return error.issues.map((i) => ({
+        path: i.path.map((p) => (typeof p === 'number' ? p : String(p))),
+        message: isServerMessageKey(i.message) ? {key: i.message, values: messageValues[i.message]} : i.message,
+    }));
 }
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
     const r = schema.safeParse(body);
     if (!r.success) {
-        throw new HttpError(400, 'invalid request body', detailsOf(r.error));
+        throw new HttpError(400, {key: 'api.invalidBody'}, detailsOf(r.error));
     }
     return r.data;
 }
+
+const limitText = (limit: number): Text => ({key: 'api.limit', values: {limit}});
 
 /** Normalises, drops duplicates (first one kept), and enforces the per-channel limit. */
 function toStored(words: string[], limit: number): StoredWord[] {
@@ -83,7 +97,7 @@ function toStored(words: string[], limit: number): StoredWord[] {
         }
     }
     if (out.length > limit) {
-        throw new HttpError(422, `at most ${limit} trigger words per channel`, [{path: ['words'], message: `at most ${limit} trigger words per channel`}]);
+        throw new HttpError(422, limitText(limit), [{path: ['words'], message: limitText(limit)}]);
     }
     return out;
 }
@@ -102,7 +116,7 @@ export function alertsRouter(deps: HttpDeps): express.Router {
         const userId = req.get('Mattermost-User-Id');
         // The server sets a user id or nothing; anything else (which the store would refuse as a key) is no session.
         if (!userId || !mattermostId.test(userId)) {
-            next(new HttpError(401, 'not logged in'));
+            next(new HttpError(401, {key: 'api.notLoggedIn'}));
             return;
         }
         res.locals.userId = userId;
@@ -115,19 +129,19 @@ export function alertsRouter(deps: HttpDeps): express.Router {
         const userId = callerOf(res);
         const id = channelIdSchema.safeParse(req.params.channelId);
         if (!id.success) {
-            throw new HttpError(400, 'invalid channel id', detailsOf(id.error).map((d) => ({...d, path: ['channelId']})));
+            throw new HttpError(400, {key: 'api.invalidChannelId'}, detailsOf(id.error).map((d) => ({...d, path: ['channelId']})));
         }
         const channelId = id.data;
         try {
             await host.getChannel(channelId);
         } catch (err) {
             if (isNotFound(err)) {
-                throw new HttpError(404, 'channel not found');
+                throw new HttpError(404, {key: 'api.channelNotFound'});
             }
             throw err;
         }
         if (!(await isChannelMember(host, channelId, userId))) {
-            throw new HttpError(403, 'you are not a member of this channel');
+            throw new HttpError(403, {key: 'api.notMember'});
         }
         return {userId, channelId};
     }
@@ -171,10 +185,10 @@ export function alertsRouter(deps: HttpDeps): express.Router {
             const limit = settings().maxWordsPerChannel;
             const saved = await store.updateUserWords(channelId, userId, (current) => {
                 if (current.some((w) => w.key === key)) {
-                    throw new HttpError(409, 'you already have this trigger word here', [{path: ['word'], message: 'already in your list'}]);
+                    throw new HttpError(409, {key: 'api.duplicate'}, [{path: ['word'], message: {key: 'api.duplicateDetail'}}]);
                 }
                 if (current.length >= limit) {
-                    throw new HttpError(422, `at most ${limit} trigger words per channel`, [{path: ['word'], message: `at most ${limit} trigger words per channel`}]);
+                    throw new HttpError(422, limitText(limit), [{path: ['word'], message: limitText(limit)}]);
                 }
                 return [...current, {word, key}];
             });
@@ -191,7 +205,7 @@ export function alertsRouter(deps: HttpDeps): express.Router {
             const key = normalizeWord(Array.isArray(segments) ? segments.join('/') : String(segments ?? ''));
             const saved = await store.updateUserWords(channelId, userId, (current) => {
                 if (!current.some((w) => w.key === key)) {
-                    throw new HttpError(404, 'you have no such trigger word here');
+                    throw new HttpError(404, {key: 'api.noSuchWord'});
                 }
                 return current.filter((w) => w.key !== key);
             });
@@ -232,12 +246,29 @@ export function alertsRouter(deps: HttpDeps): express.Router {
             const {userId, channelId} = await channelOf(req, res);
             const {duration} = parse(snoozeBody, req.body);
             const user = await host.getUser(userId);
+            res.locals.user = user; // an error after this is answered in the user's language without asking again
             await snooze.set(userId, channelId, duration as SnoozeDuration, userTimeZone(user));
             res.json(await channelWords(channelId, userId));
         }),
     );
 
-    router.use((_req, _res, next) => next(new HttpError(404, 'no such route')));
+    router.use((_req, _res, next) => next(new HttpError(404, {key: 'api.noSuchRoute'})));
+
+    /**
+     * The caller's strings. Only an error needs them, so the user is looked up here rather than on every
+     * request: a successful call costs nothing more, a failed one a user lookup (English if that fails too).
+     */
+    async function callerStrings(res: Response): Promise<Translate> {
+        const known = res.locals.user as {locale?: string} | undefined;
+        if (known) {
+            return translator(known.locale);
+        }
+        const userId = res.locals.userId as string | undefined;
+        if (!userId) {
+            return english;
+        }
+        return host.getUser(userId).then((user) => translator(user.locale), () => english);
+    }
 
     // Every failure becomes {error, details}; nothing escapes as a stack trace or an HTML page.
     router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
@@ -248,7 +279,13 @@ export function alertsRouter(deps: HttpDeps): express.Router {
         if (e.status === 503) {
             res.set('Retry-After', '1');
         }
-        res.status(e.status).json(e.details ? {error: e.message, details: e.details} : {error: e.message});
+        void callerStrings(res).then((tr) => {
+            const say = (text: Text | string) => (typeof text === 'string' ? text : tr(text.key, text.values));
+            const error = say(e.text);
+            res.status(e.status).json(e.details ? {error, details: e.details.map((d) => ({path: d.path, message: say(d.message)}))} : {error});
+        }).catch((failure: unknown) => {
+            log.error('trigger words API could not answer', 'error', failure instanceof Error ? failure.message : String(failure));
+        });
     });
     return router;
 }
@@ -258,21 +295,23 @@ function toHttpError(err: unknown): HttpError {
         return err;
     }
     if (err instanceof StoreUnavailableError || err instanceof ConflictError) {
-        return new HttpError(503, 'the trigger words store is busy or unavailable, please retry');
+        return new HttpError(503, {key: 'api.busy'});
     }
     const e = err as {type?: string; status?: number; statusCode?: number; message?: string};
     // body-parser's errors carry their HTTP status
     if (e?.type === 'entity.too.large') {
-        return new HttpError(413, 'request body too large (16 KiB at most)');
+        return new HttpError(413, {key: 'api.tooLarge'});
     }
     if (e?.type === 'entity.parse.failed') {
-        return new HttpError(400, 'malformed JSON body', [{path: [], message: e.message ?? 'malformed JSON'}]);
+        // The parser's own words (where the JSON broke) stay as they are, in English.
+        return new HttpError(400, {key: 'api.malformedJson'}, [{path: [], message: e.message ?? 'malformed JSON'}]);
     }
     const status = e?.status ?? e?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-        return new HttpError(status, e.message ?? 'bad request');
+        // e.g. body-parser's 415 for an unknown charset, whose message names it: kept, in English
+        return new HttpError(status, e.message || {key: 'api.badRequest'});
     }
-    return new HttpError(500, 'internal error');
+    return new HttpError(500, {key: 'api.internal'});
 }
 
 function callerOf(res: Response): string {

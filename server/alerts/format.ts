@@ -22,6 +22,7 @@
 // - Control characters and bidirectional overrides are removed (no visual spoofing).
 
 import {excerptLines} from './excerpt.js';
+import {translator, type Translate} from './i18n.js';
 
 export interface AlertInput {
     /** Matched words as the user typed them (every occurrence of each is highlighted in the excerpt). */
@@ -40,6 +41,8 @@ export interface AlertInput {
     edited?: boolean;
     /** Alerts suppressed by flood control since the last DM. */
     suppressedCount?: number;
+    /** The recipient's `user.locale`: the DM's own words are in it (English when absent or unknown). */
+    locale?: string;
 }
 
 const ZWSP = '\u200B';
@@ -200,27 +203,26 @@ const USERNAME = /^[a-z0-9][a-z0-9._-]*$/i;
 const SPECIAL_MENTIONS = new Set(['all', 'channel', 'here']);
 const CHANNEL_NAME = /^[a-z0-9_-]+$/i;
 
-function who(username: string): string {
+function who(username: string, tr: Translate): string {
     if (USERNAME.test(username) && !SPECIAL_MENTIONS.has(username.toLowerCase())) return '@' + username;
-    return escapeMarkdown(username === '' ? 'someone' : username);
+    return escapeMarkdown(username === '' ? tr('dm.someone') : username);
 }
 
-function listWords(words: string[]): string {
+function listWords(words: string[], tr: Translate): string {
     const shown = words.slice(0, MAX_WORDS_SHOWN).map(codeSpan);
     const more = words.length - shown.length;
-    if (more > 0) return `${shown.join(', ')} and ${more} more`;
-    if (shown.length <= 1) return shown[0] ?? 'a trigger word';
-    return `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
+    if (more > 0) return tr('dm.wordsLast', {words: shown.join(tr('dm.wordSeparator')), last: tr('dm.more', {count: more})});
+    if (shown.length <= 1) return shown[0] ?? tr('dm.aTriggerWord');
+    return tr('dm.wordsLast', {words: shown.slice(0, -1).join(tr('dm.wordSeparator')), last: shown.at(-1)!});
 }
 
-function where(channel: AlertInput['channel'], isReply: boolean): string {
-    const thread = isReply ? 'in a thread ' : '';
-    if (channel.type === 'D') return `${thread}in a direct message`;
-    if (channel.type === 'G') return `${thread}in a group message`;
+function where(channel: AlertInput['channel'], isReply: boolean, tr: Translate): string {
+    if (channel.type === 'D') return tr(isReply ? 'dm.inDirectThread' : 'dm.inDirect');
+    if (channel.type === 'G') return tr(isReply ? 'dm.inGroupThread' : 'dm.inGroup');
     const display = channel.display_name.trim() || channel.name;
     const name = escapeMarkdown(display);
     const link = CHANNEL_NAME.test(channel.name) ? ` (~${channel.name})` : '';
-    return `${thread}in **${name}**${link}`;
+    return tr(isReply ? 'dm.inChannelThread' : 'dm.inChannel', {channel: `**${name}**${link}`});
 }
 
 function safeUrl(raw: string): string | undefined {
@@ -245,8 +247,14 @@ function safeUrl(raw: string): string | undefined {
  *     _(2 more alerts were held back by the rate limit)_
  */
 export function formatAlert(a: AlertInput): string {
-    const verb = a.edited ? 'edited a message to mention' : 'mentioned';
-    const blocks: string[] = [`:bell: ${who(a.authorUsername)} ${verb} ${listWords(a.words)} ${where(a.channel, a.isReply)}`];
+    const tr = translator(a.locale);
+    // One message per sentence, not pieces: word order differs by language ("… in **X** erwähnt").
+    const sentence = tr(a.edited ? 'dm.edited' : 'dm.mentioned', {
+        author: who(a.authorUsername, tr),
+        words: listWords(a.words, tr),
+        where: where(a.channel, a.isReply, tr),
+    });
+    const blocks: string[] = [`:bell: ${sentence}`];
 
     const excerpt = excerptLines(a.text, a.words, a.firstMatch, a.excerptLength);
     // Every line quoted, the empty ones too: nothing leaves the quote, and paragraphs stay apart.
@@ -254,9 +262,9 @@ export function formatAlert(a: AlertInput): string {
 
     const lines: string[] = [];
     const url = safeUrl(a.permalink);
-    if (url) lines.push(`[${a.isReply ? 'Open the reply in its thread' : 'Open the message'}](${url})`);
+    if (url) lines.push(`[${tr(a.isReply ? 'dm.openReply' : 'dm.open')}](${url})`);
     const held = Math.trunc(a.suppressedCount ?? 0);
-    if (held > 0) lines.push(`_(${held} more alert${held === 1 ? ' was' : 's were'} held back by the rate limit)_`);
+    if (held > 0) lines.push(`_(${tr('dm.heldBack', {count: held})})_`);
     if (lines.length > 0) blocks.push(lines.join('\n'));
     return blocks.join('\n\n');
 }

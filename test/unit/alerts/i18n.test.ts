@@ -10,6 +10,7 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import type {UserProfile} from '@mattermost/types/users';
 
 import {executeTrigger, type CommandDeps} from '../../../server/alerts/command.js';
+import {formatAlert, type AlertInput} from '../../../server/alerts/format.js';
 import type {AlertsHost} from '../../../server/alerts/host.js';
 import {alertsRouter} from '../../../server/alerts/http.js';
 import {english, translator} from '../../../server/alerts/i18n.js';
@@ -18,6 +19,8 @@ import type {SnoozeDuration} from '../../../server/alerts/snooze.js';
 import type {StoredWord} from '../../../server/alerts/store.js';
 import {AppError} from '../../../server/mattermost/errors.js';
 import type {Log} from '../../../server/mattermost/logger.js';
+
+import {serverMentions} from './excerpt_checks.js';
 
 const hans = 'h'.repeat(26); // de
 const yuki = 'y'.repeat(26); // ja
@@ -31,7 +34,8 @@ const locales: Record<string, string> = {[hans]: 'de', [yuki]: 'ja', [ivan]: 'ru
 const notFound = (what: string) => new AppError({id: `app.${what}.missing`, message: `${what} not found`, statusCode: 404});
 
 let userLookups: string[] = [];
-const host: AlertsHost = {
+// What the command and the API ask of the server; the rest of AlertsHost (the notifier's) is not theirs.
+const host = {
     getUser: async (id) => {
         userLookups.push(id);
         if (!(id in locales)) {
@@ -52,13 +56,7 @@ const host: AlertsHost = {
         return {channel_id: channelId, user_id: userId} as never;
     },
     getTeam: async (id) => ({id, name: 'acme'}) as never,
-    getDirectChannel: async () => {
-        throw new Error('not used');
-    },
-    createPost: async () => {
-        throw new Error('not used');
-    },
-} as AlertsHost;
+} satisfies Pick<AlertsHost, 'getUser' | 'getChannel' | 'getChannelMember' | 'getTeam'> as unknown as AlertsHost;
 
 /** The words and snoozes, in memory: the methods the command and the API call, nothing of the KV layout. */
 class MemoryWords {
@@ -237,6 +235,96 @@ describe('HTTP API errors in the caller’s language', () => {
         userLookups = [];
         expect((await call(hans, 'PUT', `/channels/${channel}/snooze`, {duration: '1h'})).status).toBe(200);
         expect(userLookups).toEqual([hans]);
+    });
+});
+
+describe('the alert DM in the recipient’s language', () => {
+    const text = 'we will deploy the release tonight';
+    const alert = (over: Partial<AlertInput>): string => formatAlert({
+        words: ['deploy'],
+        authorUsername: 'alice',
+        channel: {name: 'town-square', display_name: 'Town Square', type: 'O', teamName: 'acme'},
+        text,
+        firstMatch: {index: text.indexOf('deploy'), length: 6},
+        excerptLength: 200,
+        permalink: 'https://chat.example.com/acme/pl/p1',
+        isReply: false,
+        ...over,
+    });
+
+    it('German: the sentence in German word order, the link, the held-back count; the excerpt is the post’s own', () => {
+        expect(alert({locale: 'de', suppressedCount: 2})).toBe([
+            ':bell: @alice hat `deploy` in **Town Square** (~town-square) erwähnt',
+            '',
+            '> we will **deploy** the release tonight',
+            '',
+            '[Nachricht öffnen](https://chat.example.com/acme/pl/p1)',
+            '_(2 weitere Benachrichtigungen wurden durch das Ratenlimit zurückgehalten)_',
+        ].join('\n'));
+        expect(alert({locale: 'de', isReply: true, edited: true, words: ['deploy', 'release'], suppressedCount: 1})).toBe([
+            ':bell: @alice hat eine Nachricht in einem Thread in **Town Square** (~town-square) bearbeitet und darin `deploy` und `release` erwähnt',
+            '',
+            '> we will **deploy** the **release** tonight',
+            '',
+            '[Antwort im Thread öffnen](https://chat.example.com/acme/pl/p1)',
+            '_(1 weitere Benachrichtigung wurde durch das Ratenlimit zurückgehalten)_',
+        ].join('\n'));
+    });
+
+    it('Japanese: direct and group messages, the word list and an unknown author', () => {
+        expect(alert({locale: 'ja', channel: {name: 'a__b', display_name: '', type: 'D'}}).split('\n')[0])
+            .toBe(':bell: @alice が ダイレクトメッセージで `deploy` に言及しました');
+        const many = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+        expect(alert({locale: 'ja', authorUsername: '', words: many, channel: {name: 'x', display_name: '', type: 'G'}, isReply: true}).split('\n')[0])
+            .toBe(':bell: 誰か が グループメッセージのスレッドで `a`、`b`、`c`、`d`、`e`、ほか 2 件 に言及しました');
+        expect(alert({locale: 'ja'}).split('\n').at(-1)).toBe('[メッセージを開く](https://chat.example.com/acme/pl/p1)');
+    });
+
+    it('Russian: plural forms of the held-back count', () => {
+        const held = (n: number) => alert({locale: 'ru', suppressedCount: n}).split('\n').at(-1);
+        expect([1, 3, 5, 21].map(held)).toEqual([
+            '_(Из-за ограничения частоты не отправлено ещё 1 оповещение)_',
+            '_(Из-за ограничения частоты не отправлено ещё 3 оповещения)_',
+            '_(Из-за ограничения частоты не отправлено ещё 5 оповещений)_',
+            '_(Из-за ограничения частоты не отправлено ещё 21 оповещение)_',
+        ]);
+    });
+
+    it('English, word for word as before, without a locale and for one without a catalog', () => {
+        const english = [
+            ':bell: @alice mentioned `deploy` in **Town Square** (~town-square)',
+            '',
+            '> we will **deploy** the release tonight',
+            '',
+            '[Open the message](https://chat.example.com/acme/pl/p1)',
+        ].join('\n');
+        expect(alert({})).toBe(english);
+        expect(alert({locale: 'nl'})).toBe(english);
+        expect(alert({locale: ''})).toBe(english);
+        expect(alert({locale: 'en', words: ['a', 'b', 'c', 'd', 'e', 'f'], suppressedCount: 1}).split('\n').filter((l) => !l.startsWith('>'))).toEqual([
+            ':bell: @alice mentioned `a`, `b`, `c`, `d`, `e` and 1 more in **Town Square** (~town-square)',
+            '',
+            '',
+            '[Open the message](https://chat.example.com/acme/pl/p1)',
+            '_(1 more alert was held back by the rate limit)_',
+        ]);
+    });
+
+    it.each(['de', 'es', 'fr', 'ja', 'ko', 'pt-BR', 'ru', 'zh-CN'])('%s: as inert as in English (hostile channel name, author and words)', (locale) => {
+        const dm = alert({
+            locale,
+            authorUsername: 'all',
+            words: ['@here', '[x](http://evil.example.com)'],
+            channel: {name: 'town-square', display_name: '@channel <b>', type: 'O'},
+            isReply: true,
+            suppressedCount: 3,
+        });
+        expect(serverMentions(dm), dm).toEqual([]);
+        // outside code spans (where the word's link is text), the only link is the permalink
+        const outsideCode = dm.replace(/(`+).*?[^`]\1(?!`)/g, '');
+        expect(outsideCode.match(/\]\(/g), dm).toHaveLength(1);
+        expect(dm).not.toContain('<b>');
+        expect(dm.split('\n\n')).toHaveLength(3);
     });
 });
 

@@ -119,10 +119,11 @@ describe('trigger alerts on a real Mattermost', () => {
             `[Open the message](${permalink(post)})`,
         );
         expect(alertOf(byPost.get(post.id)!)).toEqual({post_id: post.id, channel_id: channel.id, words: ['deploy']});
-        // A reply is announced as one, its markdown escaped, and the link opens it in its thread.
+        // A reply is announced as one, shown with its own formatting (its **bold** stays bold), and the link
+        // opens it in its thread.
         expect(byPost.get(reply.id)?.message).toBe(
             `:bell: @${author.user.username} mentioned \`deploy\` in a thread ${where}\n\n` +
-            '> the \\*\\***DEPLOY**\\*\\* starts at 9\n\n' +
+            '> the **DEPLOY** starts at 9\n\n' +
             `[Open the reply in its thread](${permalink(reply)})`,
         );
         // The permalink's post id is the post the alert is about.

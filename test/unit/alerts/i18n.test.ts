@@ -114,14 +114,14 @@ async function trigger(userId: string, command: string, channelId = channel): Pr
 describe('/trigger replies in the caller’s language', () => {
     it('German', async () => {
         expect(await trigger(hans, '/trigger add deploy')).toBe(
-            '`deploy` hinzugefügt. Sie erhalten eine Direktnachricht, wenn jemand anderes es in diesem Kanal schreibt.');
-        expect(await trigger(hans, '/trigger add Deploy')).toBe('Sie haben `Deploy` hier bereits.');
+            '`deploy` hinzugefügt. Du erhältst eine Direktnachricht, wenn jemand anderes es in diesem Kanal schreibt.');
+        expect(await trigger(hans, '/trigger add Deploy')).toBe('Du hast `Deploy` hier bereits.');
         await trigger(hans, '/trigger add "on call"');
-        expect(await trigger(hans, '/trigger list')).toBe('Ihre Triggerwörter hier: `deploy`, `on call`');
+        expect(await trigger(hans, '/trigger list')).toBe('Deine Triggerwörter hier: `deploy`, `on call`');
         expect(await trigger(hans, '/trigger snooze 1h')).toBe('Benachrichtigungen für diesen Kanal sind bis 2030-01-02 09:30 UTC pausiert.');
         expect(await trigger(hans, '/trigger snooze lange')).toBe('Pausieren mit `1h`, `8h` oder bis morgen mit `tomorrow`; `off` beendet die Pause.');
-        expect(await trigger(hans, '/trigger remove nichts')).toBe('Sie haben hier kein Triggerwort `nichts`.');
-        expect(await trigger(hans, '/trigger list', elsewhere)).toBe('Sie sind kein Mitglied dieses Kanals.');
+        expect(await trigger(hans, '/trigger remove nichts')).toBe('Du hast hier kein Triggerwort `nichts`.');
+        expect(await trigger(hans, '/trigger list', elsewhere)).toBe('Du bist kein Mitglied dieses Kanals.');
     });
 
     it('Japanese, with its own list separator', async () => {
@@ -189,11 +189,11 @@ describe('HTTP API errors in the caller’s language', () => {
     }
 
     it('German: error and the details the panel shows', async () => {
-        expect(await call(hans, 'GET', `/channels/${elsewhere}/words`)).toEqual({status: 403, json: {error: 'Sie sind kein Mitglied dieses Kanals'}});
-        expect(await call(hans, 'DELETE', `/channels/${channel}/words/nope`)).toEqual({status: 404, json: {error: 'Sie haben hier kein solches Triggerwort'}});
+        expect(await call(hans, 'GET', `/channels/${elsewhere}/words`)).toEqual({status: 403, json: {error: 'du bist kein Mitglied dieses Kanals'}});
+        expect(await call(hans, 'DELETE', `/channels/${channel}/words/nope`)).toEqual({status: 404, json: {error: 'du hast hier kein solches Triggerwort'}});
         expect((await call(hans, 'POST', `/channels/${channel}/words`, {word: 'deploy'})).status).toBe(201);
         expect(await call(hans, 'POST', `/channels/${channel}/words`, {word: 'Deploy'})).toEqual({
-            status: 409, json: {error: 'Sie haben dieses Triggerwort hier bereits', details: [{path: ['word'], message: 'bereits in Ihrer Liste'}]},
+            status: 409, json: {error: 'du hast dieses Triggerwort hier bereits', details: [{path: ['word'], message: 'bereits in deiner Liste'}]},
         });
         expect(await call(hans, 'POST', `/channels/${channel}/words`, {word: 'x'.repeat(65)})).toEqual({
             status: 400, json: {error: 'ungültiger Anfrageinhalt', details: [{path: ['word'], message: 'darf höchstens 64 Zeichen lang sein'}]},
@@ -262,11 +262,11 @@ describe('the alert DM in the recipient’s language', () => {
             '_(2 weitere Benachrichtigungen wurden durch das Ratenlimit zurückgehalten)_',
         ].join('\n'));
         expect(alert({locale: 'de', isReply: true, edited: true, words: ['deploy', 'release'], suppressedCount: 1})).toBe([
-            ':bell: @alice hat eine Nachricht in einem Thread in **Town Square** (~town-square) bearbeitet und darin `deploy` und `release` erwähnt',
+            ':bell: @alice hat eine Nachricht in einer Unterhaltung in **Town Square** (~town-square) bearbeitet und darin `deploy` und `release` erwähnt',
             '',
             '> we will **deploy** the **release** tonight',
             '',
-            '[Antwort im Thread öffnen](https://chat.example.com/acme/pl/p1)',
+            '[Antwort in der Unterhaltung öffnen](https://chat.example.com/acme/pl/p1)',
             '_(1 weitere Benachrichtigung wurde durch das Ratenlimit zurückgehalten)_',
         ].join('\n'));
     });

@@ -145,7 +145,7 @@ describe('the panel in the user’s locale', () => {
         // the panel's own check, in German
         const user = userEvent.setup();
         await user.type(input, 'Deploy{Enter}');
-        await waitFor(() => expect(within(dialog).getAllByRole('alert').map((a) => a.textContent)).toContain('„Deploy“ ist hier bereits eines Ihrer Triggerwörter.'));
+        await waitFor(() => expect(within(dialog).getAllByRole('alert').map((a) => a.textContent)).toContain('„Deploy“ ist hier bereits eines deiner Triggerwörter.'));
         await user.type(input, 'release{Enter}');
         await waitFor(() => expect(within(dialog).getByRole('status').textContent).toBe('Gespeichert'));
         expect(within(dialog).getByText('2 von 5 Wörtern')).toBeTruthy();

@@ -7,5 +7,8 @@ export default defineConfig({
         include: ['test/e2e/**/*.e2e.test.ts'],
         testTimeout: 60_000,
         hookTimeout: 120_000,
+        // real-webapp.e2e.test.ts runs a real Mattermost server beside Chromium: on two cores the files take
+        // turns (each file sets the longer timeouts its own hooks need).
+        fileParallelism: false,
     },
 });

@@ -49,6 +49,8 @@ export interface PluginRegistry {
      * supports (since 5.x); optional so that a stand-in without it still works, in English.
      */
     registerTranslations?(getTranslationsForLocale: (locale: string) => Record<string, string>): void;
+    /** Removes what a register* call returned the id of (every web app has it; optional for stand-ins). */
+    unregisterComponent?(componentId: string): void;
     /**
      * An entry in the App Bar, the column at the right edge of the web app (7.0 on; 9.0 on always shown, and
      * channel header buttons are moved into it). iconUrl is shown as an <img>; the action gets the current

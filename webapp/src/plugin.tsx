@@ -7,7 +7,7 @@ import {APP_BAR_ICON_URL} from './components/app_bar_icon';
 import {TriggerWordsIcon} from './components/icon';
 import {PanelRoot} from './components/root';
 import {selectChannelDisplayName, selectCurrentChannelId, selectLocale, selectSiteURL, type HostStore, type PluginRegistry} from './host';
-import {setLocaleSource, t, translationsForLocale, useLocale, type MessageKey} from './i18n';
+import {currentLocale, setLocaleSource, t, translationsForLocale, useLocale, type MessageKey} from './i18n';
 import {createPanelStore, type PanelStore} from './panel_store';
 import {PLUGIN_ID} from './plugin_id';
 
@@ -24,7 +24,8 @@ export function channelIdFromActionArg(arg: unknown): string | undefined {
 
 /**
  * A string handed to the registry once, as an element rather than text, so that it follows a language
- * switch instead of staying in the language the plugin started in.
+ * switch instead of staying in the language the plugin started in. Only where the web app renders it as
+ * content (the App Bar tooltip): where it makes an aria-label of it, an element reads "[object Object]".
  */
 export function Translated({id}: {id: MessageKey}) {
     useLocale();
@@ -35,6 +36,7 @@ export class TriggerWordsPlugin {
     readonly panel: PanelStore = createPanelStore();
     private readonly makeApi: (store: HostStore) => TriggerWordsApi;
     private stopLabelling: (() => void) | undefined;
+    private stopMenuUpdates: (() => void) | undefined;
 
     constructor(makeApi: (store: HostStore) => TriggerWordsApi = (store) => createApi(() => selectSiteURL(store.getState()))) {
         this.makeApi = makeApi;
@@ -71,10 +73,28 @@ export class TriggerWordsPlugin {
             // strings, in the language the plugin started in.
             registry.registerChannelHeaderButtonAction(<TriggerWordsIcon/>, open, t('header.dropdown'), t('header.tooltip'));
         }
-        registry.registerChannelHeaderMenuAction(<Translated id='header.menu'/>, open);
+        // The channel menu item's text is also its aria-label (9.10 on), so it must be a string: registered
+        // again in the new language when the user switches, the old one removed.
+        const menu = {locale: currentLocale(), id: registry.registerChannelHeaderMenuAction(t('header.menu'), open)};
+        const unregister = registry.unregisterComponent?.bind(registry);
+        if (unregister && store.subscribe) {
+            this.stopMenuUpdates = store.subscribe(() => {
+                const locale = currentLocale();
+                if (locale === menu.locale) {
+                    return;
+                }
+                // Both calls dispatch to the store, which calls this listener again at once: the locale is
+                // noted first, so that call finds nothing to do.
+                menu.locale = locale;
+                unregister(menu.id);
+                menu.id = registry.registerChannelHeaderMenuAction(t('header.menu'), open);
+            });
+        }
     }
 
     uninitialize(): void {
+        this.stopMenuUpdates?.();
+        this.stopMenuUpdates = undefined;
         setLocaleSource(null);
         this.stopLabelling?.();
         this.stopLabelling = undefined;

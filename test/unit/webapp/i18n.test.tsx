@@ -19,11 +19,17 @@ interface Registered {
     root?: ComponentType;
     appBarTooltip?: ReactNode;
     menuText?: ReactNode;
+    menuId?: string;
     menuAction?: (channelId: string) => void;
+    unregistered: string[];
     translations?: (locale: string) => Record<string, string>;
 }
 
-function registry(reg: Registered): PluginRegistry {
+/**
+ * A registry as the web app has it: every registration and removal is a dispatch to the store, so a plugin
+ * listening to the store hears its own registrations (and must not loop on them).
+ */
+function registry(reg: Registered, store: Store<HostState, Action>): PluginRegistry {
     return {
         registerRootComponent: (component) => {
             reg.root = component;
@@ -33,7 +39,13 @@ function registry(reg: Registered): PluginRegistry {
         registerChannelHeaderMenuAction: (text, action) => {
             reg.menuText = text;
             reg.menuAction = action;
-            return 'menu';
+            reg.menuId = `menu-${reg.unregistered.length}-${String(text)}`;
+            store.dispatch({type: 'RECEIVED_PLUGIN_COMPONENT'});
+            return reg.menuId;
+        },
+        unregisterComponent: (id) => {
+            reg.unregistered.push(id);
+            store.dispatch({type: 'REMOVED_PLUGIN_COMPONENT'});
         },
         registerAppBarComponent: (_iconUrl, _action, tooltipText) => {
             reg.appBarTooltip = tooltipText;
@@ -44,7 +56,8 @@ function registry(reg: Registered): PluginRegistry {
     };
 }
 
-type Action = {type: 'SET_LOCALE'; locale: string | undefined} | {type: 'SET_DEFAULT'; locale: string | undefined} | {type: '@@INIT'};
+type Action = {type: 'SET_LOCALE'; locale: string | undefined} | {type: 'SET_DEFAULT'; locale: string | undefined} |
+    {type: 'RECEIVED_PLUGIN_COMPONENT' | 'REMOVED_PLUGIN_COMPONENT' | '@@INIT'};
 
 /** The web app's Redux state as far as the plugin reads it, with the user's locale and the server's default. */
 function hostStore(locale: string | undefined, defaultLocale?: string): Store<HostState, Action> & HostStore {
@@ -92,10 +105,10 @@ afterEach(() => {
     vi.unstubAllGlobals();
 });
 
-async function load(store: HostStore): Promise<Registered> {
+async function load(store: Store<HostState, Action> & HostStore): Promise<Registered> {
     await import('../../../webapp/src/index');
-    const reg: Registered = {};
-    plugin!.initialize(registry(reg), store);
+    const reg: Registered = {unregistered: []};
+    plugin!.initialize(registry(reg, store), store);
     return reg;
 }
 
@@ -129,7 +142,7 @@ describe('the panel in the user’s locale', () => {
         fake.backend.seed(USER, TOWN, ['deploy']);
         const reg = await load(hostStore('de'));
         expect(textOf(reg.appBarTooltip)).toBe('Triggerwörter');
-        expect(textOf(reg.menuText)).toBe('Triggerwörter…');
+        expect(reg.menuText).toBe('Triggerwörter…');
 
         const Root = reg.root!;
         render(<Root/>);
@@ -165,15 +178,27 @@ describe('the panel in the user’s locale', () => {
     it('a user without a language of their own gets the server’s default client locale; an unknown locale gets English', async () => {
         const store = hostStore(undefined, 'fr');
         const reg = await load(store);
-        expect(textOf(reg.menuText)).toBe('Mots déclencheurs…');
+        expect(reg.menuText).toBe('Mots déclencheurs…');
         act(() => {
             store.dispatch({type: 'SET_LOCALE', locale: 'nl'});
         });
-        expect(textOf(reg.menuText)).toBe('Trigger words…');
+        expect(reg.menuText).toBe('Trigger words…');
         act(() => {
             store.dispatch({type: 'SET_LOCALE', locale: 'pt_br'});
         });
-        expect(textOf(reg.menuText)).toBe('Palavras-gatilho…');
+        expect(reg.menuText).toBe('Palavras-gatilho…');
+    });
+
+    it('after uninitialize, a language switch registers nothing', async () => {
+        const store = hostStore('de');
+        const reg = await load(store);
+        plugin!.uninitialize!();
+        plugin = undefined;
+        act(() => {
+            store.dispatch({type: 'SET_LOCALE', locale: 'fr'});
+        });
+        expect(reg.menuText).toBe('Triggerwörter…');
+        expect(reg.unregistered).toEqual([]);
     });
 
     it('follows a language switch without a reload: the open panel and the registered strings change in place', async () => {
@@ -181,7 +206,8 @@ describe('the panel in the user’s locale', () => {
         const store = hostStore('en');
         const reg = await load(store);
         const Root = reg.root!;
-        render(<><span data-testid='tooltip'>{reg.appBarTooltip}</span><span data-testid='menu'>{reg.menuText}</span><Root/></>);
+        render(<><span data-testid='tooltip'>{reg.appBarTooltip}</span><Root/></>);
+        const firstMenu = reg.menuId!;
         act(() => reg.menuAction!(TOWN));
         const input = await screen.findByRole('textbox', {name: 'Add a word or phrase'}) as HTMLInputElement;
         await userEvent.setup().type(input, 'half-typed');
@@ -193,7 +219,13 @@ describe('the panel in the user’s locale', () => {
         expect(screen.getByRole('dialog', {name: 'Слова-триггеры'})).toBeTruthy();
         expect(screen.getByText('2 из 5 слов')).toBeTruthy();
         expect(screen.getByTestId('tooltip').textContent).toBe('Слова-триггеры');
-        expect(screen.getByTestId('menu').textContent).toBe('Слова-триггеры…');
+        // the menu item (a string: the web app makes its aria-label of it) is registered again, once
+        expect(reg.menuText).toBe('Слова-триггеры…');
+        expect(reg.unregistered).toEqual([firstMenu]);
+        act(() => {
+            store.dispatch({type: 'SET_DEFAULT', locale: 'de'}); // a change that leaves the user's locale as it is
+        });
+        expect(reg.unregistered).toEqual([firstMenu]);
         // the same panel, re-rendered: what was typed is still there
         expect((screen.getByRole('textbox', {name: 'Добавить слово или фразу'}) as HTMLInputElement).value).toBe('half-typed');
     });

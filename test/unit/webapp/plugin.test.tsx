@@ -112,7 +112,8 @@ describe('plugin registration', () => {
         expect(textOf(reg.appBar!.tooltipText)).toBe('Trigger words');
         // the App Bar takes the channel header buttons in: a header button too would be a second entry there
         expect(reg.button).toBeUndefined();
-        expect(textOf(reg.menu!.text)).toBe('Trigger words…');
+        // a string, not an element: the web app makes the menu item's aria-label of it
+        expect(reg.menu!.text).toBe('Trigger words…');
     });
 
     it('registers a header button with an icon that has a name instead, where the web app has no App Bar', async () => {
@@ -121,7 +122,7 @@ describe('plugin registration', () => {
         expect(isValidElement(reg.button!.icon)).toBe(true);
         expect(reg.button!.tooltipText).toBe('Trigger words');
         expect(reg.button!.dropdownText).toBe('Trigger words');
-        expect(textOf(reg.menu!.text)).toBe('Trigger words…');
+        expect(reg.menu!.text).toBe('Trigger words…');
         render(<button type='button'>{reg.button!.icon}</button>);
         expect(screen.getByRole('button', {name: 'Trigger words'})).toBeTruthy();
         expect(document.querySelector('svg')!.getAttribute('aria-hidden')).toBe('true');

@@ -3,16 +3,19 @@
 // (scripts/build.mjs: plugin.json, server/dist, assets, webapp/dist).
 //   node scripts/bench-alerts.mjs [posts]        (posts: part 1 only, default 20000)
 //
-// Part 1, IN-PROCESS: Notifier.onPosted (version-stamp read, cached matcher, match, per-hit snooze /
-// membership / user / sent-marker / flood checks, alert formatting, DM) with an in-memory KV store and a
-// fake Mattermost host that answers at once. The host RPC (plugin <-> server) is NOT included: this is
-// the plugin's own cost per post. Its JSON line carries "in_process": true.
+// Part 1, IN-PROCESS: Notifier.onPosted (version-stamp read, cached matcher, match, snooze from the channel
+// doc, one users and one memberships lookup per post, one alert-ledger write per alert, alert formatting,
+// DM) with an in-memory KV store and a fake Mattermost host that answers at once. The host RPC (plugin <->
+// server) is NOT included: this is the plugin's own cost per post. It also counts the server API calls
+// (host and KV) per post that alerts nobody and per alert. Its JSON line carries "in_process": true.
 //
 // Part 2, HOST PATH: test/conformance/benchalerts — the built plugin under Mattermost's plugin host code
 // with the in-memory fake API; words set through the plugin's HTTP API, 3 000 posts through
 // MessageHasBeenPosted from 4 goroutines, the alert DM count checked ($BENCH_ALERTS_POSTS /
-// $BENCH_ALERTS_WORKERS change them).
-// Last line (part 2): {"bench":"alerts","posts_per_s":…,"p99_ms":…,"p50_ms":…,"dms":…,"path":"host"}
+// $BENCH_ALERTS_WORKERS change them); then the server API calls, counted by the fake API, per post that
+// alerts nobody and per alert (steady state, and the first alert to each user).
+// Last line (part 2): {"bench":"alerts","posts_per_s":…,"p99_ms":…,"p50_ms":…,"dms":…,
+//   "calls_per_nomatch_post":…,"calls_per_alert":…,"calls_per_first_alert":…,"path":"host"}
 import {spawnSync} from 'node:child_process';
 import {build} from 'esbuild';
 import {mkdtempSync, rmSync} from 'node:fs';
@@ -36,8 +39,7 @@ await build({
         contents: [
             "export {Notifier} from './server/alerts/notifier.ts';",
             "export {WordStore, channelDocKey, channelStampKey} from './server/alerts/store.ts';",
-            "export {FloodControl} from './server/alerts/flood.ts';",
-            "export {Snooze} from './server/alerts/snooze.ts';",
+            "export {RecipientLedger} from './server/alerts/recipient_ledger.ts';",
             "export {defaultSettings} from './server/alerts/settings.ts';",
             "export {normalizeWord} from './server/alerts/matcher.ts';",
         ].join('\n'),
@@ -52,7 +54,7 @@ await build({
 });
 const alerts = await import(pathToFileURL(out).href);
 rmSync(dir, {recursive: true, force: true});
-const {Notifier, WordStore, channelDocKey, channelStampKey, FloodControl, Snooze, defaultSettings, normalizeWord} = alerts;
+const {Notifier, WordStore, channelDocKey, channelStampKey, RecipientLedger, defaultSettings, normalizeWord} = alerts;
 
 const POSTS = Number(process.argv[2] ?? 20000);
 const USERS = 1000;
@@ -62,27 +64,33 @@ const WORDS_PER_USER = 5;
 const enc = new TextEncoder();
 const bytes = (v) => (typeof v === 'string' ? enc.encode(v) : v);
 const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+let calls = 0;
 class MemoryKV {
     map = new Map();
     async get(key) {
+        calls++;
         return this.map.get(key) ?? null;
     }
     async set(key, value) {
+        calls++;
         this.map.set(key, bytes(value));
     }
     async compareAndSet(key, oldValue, value) {
+        calls++;
         const cur = this.map.get(key) ?? null;
         if (oldValue === null ? cur !== null : cur === null || !same(cur, oldValue)) return false;
         this.map.set(key, bytes(value));
         return true;
     }
     async compareAndDelete(key, oldValue) {
+        calls++;
         const cur = this.map.get(key);
         if (!cur || !same(cur, oldValue)) return false;
         this.map.delete(key);
         return true;
     }
     async delete(key) {
+        calls++;
         this.map.delete(key);
     }
 }
@@ -92,23 +100,38 @@ const teamId = 'team0000000000000000000000';
 const channelId = 'chan0000000000000000000000';
 const botId = 'bot00000000000000000000000';
 let dms = 0;
+const user = (id) => ({id, username: `name_${id.slice(-6)}`, delete_at: 0, locale: 'en', timezone: {useAutomaticTimezone: 'true', automaticTimezone: 'UTC', manualTimezone: ''}});
 const host = {
     async getUser(id) {
-        return {id, username: `name_${id.slice(-6)}`, delete_at: 0, timezone: {useAutomaticTimezone: 'true', automaticTimezone: 'UTC', manualTimezone: ''}};
+        calls++;
+        return user(id);
+    },
+    async getUsersByIds(ids) {
+        calls++;
+        return ids.map(user);
     },
     async getChannel(id) {
+        calls++;
         return {id, name: 'town-square', display_name: 'Town Square', type: 'O', team_id: teamId};
     },
     async getChannelMember(channel, user) {
+        calls++;
         return {channel_id: channel, user_id: user};
     },
+    async getChannelMembersByIds(channel, users) {
+        calls++;
+        return users.map((u) => ({channel_id: channel, user_id: u}));
+    },
     async getTeam(id) {
+        calls++;
         return {id, name: 'team'};
     },
     async getDirectChannel(a, b) {
-        return {id: `dm_${b}`.slice(0, 26)};
+        calls++;
+        return {id: b.replace(/^user/, 'dmch')};
     },
     async createPost(post) {
+        calls++;
         dms++;
         return {...post, id: `p${dms}`};
     },
@@ -170,10 +193,8 @@ const store = new WordStore(kv, {now});
 const notifier = new Notifier({
     host,
     log,
-    kv,
     store,
-    flood: new FloodControl(kv, now),
-    snooze: new Snooze(kv, now),
+    ledger: new RecipientLedger(kv, {now}),
     settings: () => settings,
     botUserId: () => botId,
     siteURL: () => 'https://chat.example.com',
@@ -199,16 +220,29 @@ for (let i = 0; i < POSTS; i++) prepared.push(post(i));
 const times = new Float64Array(POSTS);
 dms = 0;
 let expected = 0;
+// Server API calls (host and KV) of each post, by whether it alerted anyone.
+const count = {noMatchPosts: 0, noMatchCalls: 0, alertPosts: 0, alertCalls: 0, alerts: 0};
 const start = performance.now();
 for (let i = 0; i < POSTS; i++) {
     clock += 50;
     const p = prepared[i];
     expected += p.matched;
+    const [callsBefore, dmsBefore] = [calls, dms];
     t = performance.now();
     await notifier.onPosted(p.post);
     times[i] = performance.now() - t;
+    if (dms === dmsBefore) {
+        count.noMatchPosts++;
+        count.noMatchCalls += calls - callsBefore;
+    } else {
+        count.alertPosts++;
+        count.alertCalls += calls - callsBefore;
+        count.alerts += dms - dmsBefore;
+    }
 }
 const total = performance.now() - start;
+const callsPerNoMatch = count.noMatchCalls / count.noMatchPosts;
+const callsPerAlert = (count.alertCalls - callsPerNoMatch * count.alertPosts) / count.alerts;
 const sent = dms;
 times.sort();
 const q = (f) => times[Math.min(POSTS - 1, Math.floor(f * POSTS))];
@@ -235,7 +269,8 @@ console.log(`one-time table set-up ${setupMs.toFixed(1)} ms; first post (reads t
 console.log(`alert DMs sent: ${sent} (user words placed in posts: ${expected})`);
 console.log(`throughput: ${Math.round(POSTS / (total / 1000))} posts/s; latency p50 ${q(0.5).toFixed(3)} ms, p90 ${q(0.9).toFixed(3)} ms, p99 ${q(0.99).toFixed(3)} ms, max ${times[POSTS - 1].toFixed(3)} ms`);
 console.log(`by kind: no match p50 ${med(noMatch).toFixed(3)} ms; with 1-3 alerts p50 ${med(withMatch).toFixed(3)} ms`);
-console.log(JSON.stringify({bench: 'alerts', posts_per_s: Math.round(POSTS / (total / 1000)), p99_ms: Number(q(0.99).toFixed(3)), p50_ms: Number(q(0.5).toFixed(3)), in_process: true}));
+console.log(`server API calls (host and KV; first alerts to a user included): ${callsPerNoMatch.toFixed(2)} per post that alerts nobody, ${callsPerAlert.toFixed(2)} per alert beyond that (${count.alertPosts} posts, ${count.alerts} alerts)`);
+console.log(JSON.stringify({bench: 'alerts', posts_per_s: Math.round(POSTS / (total / 1000)), p99_ms: Number(q(0.99).toFixed(3)), p50_ms: Number(q(0.5).toFixed(3)), calls_per_nomatch_post: Number(callsPerNoMatch.toFixed(3)), calls_per_alert: Number(callsPerAlert.toFixed(3)), in_process: true}));
 
 // ---- part 2: the whole hook path under Mattermost's plugin host code (Go) ----
 console.log('\n==== part 2/2: HOST PATH (plugin host -> RPC hook -> plugin -> KV -> DM), test/conformance/benchalerts ====');

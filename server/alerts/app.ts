@@ -11,11 +11,12 @@ import type {PluginAPI} from '../mattermost/api.js';
 import type {Log} from '../mattermost/logger.js';
 import type {CommandArgs, CommandResponse} from '../mattermost/plugin.js';
 
+import {apiCallsRoute} from './api_calls_route.js';
 import {commandDefinition, executeTrigger} from './command.js';
-import {FloodControl} from './flood.js';
 import {alertsRouter} from './http.js';
 import {pluginKV} from './kv.js';
 import {Notifier} from './notifier.js';
+import {RecipientLedger} from './recipient_ledger.js';
 import {defaultSettings, parseSettings, type Settings} from './settings.js';
 import {Snooze} from './snooze.js';
 import {WordStore} from './store.js';
@@ -37,22 +38,20 @@ export class AlertsApp {
     ) {
         const kv = pluginKV(api);
         this.store = new WordStore(kv);
-        this.snooze = new Snooze(kv);
-        const flood = new FloodControl(kv);
+        this.snooze = new Snooze(this.store);
         const settings = (): Settings => this.settings;
         this.notifier = new Notifier({
             host: api,
             log,
-            kv,
             store: this.store,
-            flood,
-            snooze: this.snooze,
+            ledger: new RecipientLedger(kv),
             settings,
             botUserId: () => this.botUserId,
             siteURL: () => this.siteURL,
         });
         this.http = express().disable('x-powered-by').disable('etag');
         this.http.use('/api/v1', alertsRouter({host: api, log, store: this.store, snooze: this.snooze, settings}));
+        this.http.get('/debug/api-calls', apiCallsRoute(api, () => api.calls.snapshot()));
         this.http.use((_req, res) => {
             res.status(404).json({error: 'no such route'});
         });

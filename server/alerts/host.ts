@@ -9,8 +9,12 @@ import {AppError} from '../mattermost/errors.js';
 
 export interface AlertsHost {
     getUser(userId: string): Promise<UserProfile>;
+    /** The known users among `userIds`, in any order: one round trip for all the recipients of a post. */
+    getUsersByIds(userIds: string[]): Promise<UserProfile[]>;
     getChannel(channelId: string): Promise<Channel>;
     getChannelMember(channelId: string, userId: string): Promise<ChannelMembership>;
+    /** The memberships of those of `userIds` who are members now, in any order. */
+    getChannelMembersByIds(channelId: string, userIds: string[]): Promise<ChannelMembership[]>;
     getTeam(teamId: string): Promise<Team>;
     getDirectChannel(userId1: string, userId2: string): Promise<Channel>;
     createPost(post: Partial<Post>): Promise<Post>;

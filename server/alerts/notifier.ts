@@ -1,19 +1,27 @@
-// A post arrives: who gets an alert, and the DM they get. Per post the cost is one tiny KV read (the
-// channel's version stamp) plus work for the users who actually matched; the matcher is rebuilt only
-// when the channel's words changed, on whichever server notices first.
-import type {Channel} from '@mattermost/types/channels';
+// A post arrives: who gets an alert, and the DM they get. Server round trips are what the time goes into on
+// a real server, so they are few (test/unit/alerts/notifier.test.ts counts them):
+// - every post: one tiny KV read (the channel's version stamp; posts arriving while one is in flight share
+//   the next); the channel's document (words and snoozes) is read only when the stamp moved, on whichever
+//   server notices first, and the matcher rebuilt only when the words themselves changed (not for a snooze);
+// - a post that matches: one call for the users (author and recipients) and one for the recipients'
+//   memberships, checked when the post arrives, whatever their number, started while the stamp is still
+//   being read (see matchEarly); the channel's and team's names come from a one-minute cache;
+// - each alert: one compare-and-set of the recipient's ledger (delivery marker and flood counter together,
+//   recipient_ledger.ts), then the DM itself, in the direct channel the ledger remembers.
+// So an alert is three round trips after the post: lookups (alongside the stamp), ledger, DM.
+import type {ChannelMembership} from '@mattermost/types/channels';
 import type {Post} from '@mattermost/types/posts';
+import type {UserProfile} from '@mattermost/types/users';
 
 import type {Log} from '../mattermost/logger.js';
 
-import type {FloodControl} from './flood.js';
+import {ChannelNamesCache, type ChannelNames} from './channel_names.js';
 import {formatAlert} from './format.js';
-import {isChannelMember, isNotFound, type AlertsHost} from './host.js';
-import type {KVStore} from './kv.js';
+import type {AlertsHost} from './host.js';
 import {searchableText, WordMatcher} from './matcher.js';
+import type {RecipientLedger} from './recipient_ledger.js';
 import type {Settings} from './settings.js';
-import type {Snooze} from './snooze.js';
-import type {StoredWord, WordStore} from './store.js';
+import {snoozedUntilIn, wordsVersionOf, type ChannelDoc, type StoredWord, type WordStore} from './store.js';
 
 /** Recipients of one post alerted at the same time, at most. */
 const ALERTS_IN_FLIGHT = 8;
@@ -21,14 +29,14 @@ const ALERTS_IN_FLIGHT = 8;
 export interface NotifierDeps {
     host: AlertsHost;
     log: Log;
-    kv: KVStore;
     store: WordStore;
-    flood: FloodControl;
-    snooze: Snooze;
+    ledger: RecipientLedger;
     settings: () => Settings;
     botUserId: () => string;
     siteURL: () => string;
     now?: () => number;
+    /** The channel and team names of alerts (default: a one-minute cache over `host`). */
+    channelNames?: ChannelNamesCache;
 }
 
 /** Where a match is in the searched text. */
@@ -49,29 +57,44 @@ interface Hit {
 }
 
 interface CachedMatcher {
-    version: number;
+    /** The doc's words_version: a doc with the same one has the same words (a snooze changed). */
+    wordsVersion: number;
     matcher: WordMatcher<string>;
     /** userId → normalized key → the word as that user typed it */
     display: Map<string, Map<string, string>>;
 }
 
+/** One post's lookups (see Notifier.lookup). */
+interface Lookups {
+    users: UserProfile[];
+    members: ChannelMembership[];
+    where: ChannelNames;
+}
+
 /** Matchers per channel; bounded, and only ever used after checking the channel's version stamp. */
 const maxCachedMatchers = 2000;
 
-/** "One DM per post per user": remembered long enough to cover any retry of the same post. */
-const sentMarkerSeconds = 24 * 60 * 60;
-
 export class Notifier {
     private readonly matchers = new Map<string, CachedMatcher>();
+    private readonly now: () => number;
+    private readonly channelNames: ChannelNamesCache;
 
-    constructor(private readonly deps: NotifierDeps) {}
+    constructor(private readonly deps: NotifierDeps) {
+        this.now = deps.now ?? Date.now;
+        this.channelNames = deps.channelNames ?? new ChannelNamesCache(deps.host, {now: this.now});
+    }
 
     async onPosted(post: Post): Promise<number> {
         if (!this.shouldConsider(post)) {
             return 0;
         }
-        const hits = await this.match(post);
-        return this.alertAll(post, hits, false);
+        const current = this.matcherFor(post.channel_id); // the stamp read goes out first
+        const early = this.matchEarly(post);
+        const {doc, matcher} = await current;
+        if (early && early.doc === doc) {
+            return this.alertAll(post, early.candidates, false, early.lookups);
+        }
+        return this.alertAll(post, this.unsnoozed(this.match(post, matcher), doc), false);
     }
 
     /** Edits alert only for words that were not in the previous version of the post. */
@@ -79,7 +102,8 @@ export class Notifier {
         if (!this.shouldConsider(newPost)) {
             return 0;
         }
-        const [now, before] = await Promise.all([this.match(newPost), this.match(oldPost)]);
+        const {doc, matcher} = await this.matcherFor(newPost.channel_id);
+        const [now, before] = [this.match(newPost, matcher), this.match(oldPost, matcher)];
         const beforeByUser = new Map(before.map((h) => [h.userId, h.keys]));
         const fresh: Hit[] = [];
         for (const hit of now) {
@@ -90,14 +114,14 @@ export class Notifier {
             }
             const words = [...hit.keys].filter((k) => !old.has(k));
             if (words.length > 0) {
-                const display = this.matchers.get(newPost.channel_id)?.display.get(hit.userId);
+                const display = matcher.display.get(hit.userId);
                 // The excerpt must show a word the alert names, not one the post already had (which may
                 // be far from the new one, outside the excerpt).
                 const first = words.map((k) => hit.firstAt.get(k)!).reduce((a, b) => (b.index < a.index ? b : a));
                 fresh.push({...hit, words: words.map((k) => display?.get(k) ?? k), keys: new Set(words), index: first.index, length: first.length});
             }
         }
-        return this.alertAll(newPost, fresh, true);
+        return this.alertAll(newPost, this.unsnoozed(fresh, doc), true);
     }
 
     private shouldConsider(post: Post): boolean {
@@ -116,14 +140,38 @@ export class Notifier {
         return !fromBot || s.alertOnBotPosts;
     }
 
-    private async matcherFor(channelId: string): Promise<CachedMatcher> {
-        const {version, doc} = await this.deps.store.channelWords(channelId);
+    /**
+     * While the version stamp is being read, the post is matched against the words this server has cached
+     * and, if someone is to be alerted, their accounts and memberships are looked up: when the stamp
+     * confirms the cache (nearly always) the alert goes out one round trip sooner; when it does not, this
+     * is dropped and done again on the current words. Lookups have no effect on the server, so nothing is
+     * decided on the cache.
+     */
+    private matchEarly(post: Post): {doc: ChannelDoc; candidates: Hit[]; lookups?: Promise<Lookups>} | undefined {
+        const doc = this.deps.store.cachedChannelWords(post.channel_id);
+        const m = this.matchers.get(post.channel_id);
+        if (!doc || !m || m.wordsVersion !== wordsVersionOf(doc)) {
+            return undefined;
+        }
+        const candidates = this.unsnoozed(this.match(post, m), doc);
+        if (candidates.length === 0) {
+            return {doc, candidates};
+        }
+        const lookups = this.lookup(post, candidates);
+        lookups.catch(() => undefined); // reported by alertAll if used; dropped with the speculation otherwise
+        return {doc, candidates, lookups};
+    }
+
+    /** The channel's doc (as of its version stamp) and the matcher for its words. */
+    private async matcherFor(channelId: string): Promise<{doc: ChannelDoc; matcher: CachedMatcher}> {
+        const {doc} = await this.deps.store.channelWords(channelId);
+        const wordsVersion = wordsVersionOf(doc);
         const cached = this.matchers.get(channelId);
-        if (cached && cached.version === version) {
+        if (cached && cached.wordsVersion === wordsVersion) {
             // refresh LRU position
             this.matchers.delete(channelId);
             this.matchers.set(channelId, cached);
-            return cached;
+            return {doc, matcher: cached};
         }
         const display = new Map<string, Map<string, string>>();
         const entries: Array<{word: string; value: string}> = [];
@@ -135,7 +183,7 @@ export class Notifier {
             }
             display.set(userId, byKey);
         }
-        const built: CachedMatcher = {version, matcher: new WordMatcher(entries), display};
+        const built: CachedMatcher = {wordsVersion, matcher: new WordMatcher(entries), display};
         this.matchers.delete(channelId);
         this.matchers.set(channelId, built);
         if (this.matchers.size > maxCachedMatchers) {
@@ -144,11 +192,10 @@ export class Notifier {
                 this.matchers.delete(oldest);
             }
         }
-        return built;
+        return {doc, matcher: built};
     }
 
-    private async match(post: Post): Promise<Hit[]> {
-        const m = await this.matcherFor(post.channel_id);
+    private match(post: Post, m: CachedMatcher): Hit[] {
         if (m.matcher.size === 0) {
             return [];
         }
@@ -180,83 +227,108 @@ export class Notifier {
         return [...byUser.values()];
     }
 
-    private async alertAll(post: Post, hits: Hit[], edited: boolean): Promise<number> {
-        if (hits.length === 0) {
+    /** The hits whose user has not snoozed the channel (snoozes come with the words: no call). */
+    private unsnoozed(hits: Hit[], doc: ChannelDoc): Hit[] {
+        const now = this.now();
+        return hits.filter((h) => snoozedUntilIn(doc, h.userId, now) === null);
+    }
+
+    /**
+     * What deciding the alerts needs from the server, in one round trip of three calls at once: the accounts
+     * of the author and the candidates, the candidates' memberships (checked when the post arrives, not when
+     * the word was set: someone who left the channel must not be sent its content), the channel's names.
+     */
+    private async lookup(post: Post, candidates: Hit[]): Promise<Lookups> {
+        const {host} = this.deps;
+        const ids = candidates.map((h) => h.userId);
+        // (The author is never among the candidates: people are not alerted about their own words.)
+        const [users, members, where] = await Promise.all([
+            host.getUsersByIds([post.user_id, ...ids]),
+            host.getChannelMembersByIds(post.channel_id, ids),
+            this.channelNames.get(post.channel_id),
+        ]);
+        return {users, members, where};
+    }
+
+    private async alertAll(post: Post, candidates: Hit[], edited: boolean, lookups?: Promise<Lookups>): Promise<number> {
+        if (candidates.length === 0) {
             return 0;
         }
-        const {host} = this.deps;
-        // An author the server no longer knows must not cost the recipients their alerts.
-        const [channel, author] = await Promise.all([host.getChannel(post.channel_id), host.getUser(post.user_id).catch(() => undefined)]);
-        const teamName = channel.team_id ? await host.getTeam(channel.team_id).then((t) => t.name, () => undefined) : undefined;
+        const {log} = this.deps;
+        let found: Lookups;
+        try {
+            found = await (lookups ?? this.lookup(post, candidates));
+        } catch (err) {
+            log.warn('trigger alerts not delivered', 'post_id', post.id, 'recipients', candidates.length, 'error', String(err));
+            return 0;
+        }
+        const {users, members, where} = found;
+        const inChannel = new Set(members.filter((m) => m.channel_id === post.channel_id).map((m) => m.user_id));
+        const active = new Map(users.filter((u) => !(u.delete_at > 0)).map((u) => [u.id, u]));
+        const recipients = candidates.filter((h) => inChannel.has(h.userId) && active.has(h.userId));
+        // An author the server no longer knows must not cost the recipients their alerts ('' reads "someone").
+        const authorUsername = users.find((u) => u.id === post.user_id)?.username ?? '';
         let sent = 0;
         let next = 0;
-        // Each alert is a chain of server round trips; recipients are independent (one hit per user), so a
-        // few chains run at once, not so many that one post floods the server.
+        // Recipients are independent (one hit per user), so a few alerts run at once, not so many that one
+        // post floods the server.
         const worker = async (): Promise<void> => {
-            while (next < hits.length) {
-                const hit = hits[next++]!;
+            while (next < recipients.length) {
+                const hit = recipients[next++]!;
                 try {
-                    if (await this.alertOne(post, hit, channel, teamName, author?.username ?? 'someone', edited)) {
+                    if (await this.alertOne(post, hit, active.get(hit.userId)!, where, authorUsername, edited)) {
                         sent++;
                     }
                 } catch (err) {
                     // One recipient's failure must not cost the others their alert.
-                    this.deps.log.warn('trigger alert not delivered', 'user_id', hit.userId, 'post_id', post.id, 'error', String(err));
+                    log.warn('trigger alert not delivered', 'user_id', hit.userId, 'post_id', post.id, 'error', String(err));
                 }
             }
         };
-        await Promise.all(Array.from({length: Math.min(ALERTS_IN_FLIGHT, hits.length)}, worker));
+        await Promise.all(Array.from({length: Math.min(ALERTS_IN_FLIGHT, recipients.length)}, worker));
         return sent;
     }
 
-    private async alertOne(post: Post, hit: Hit, channel: Channel, teamName: string | undefined, authorUsername: string, edited: boolean): Promise<boolean> {
-        const {host, kv, settings} = this.deps;
-        if ((await this.deps.snooze.until(hit.userId, post.channel_id)) !== null) {
-            return false;
-        }
-        // Membership is checked when the post arrives, not when the word was set: someone who left
-        // the channel must not be sent its content.
-        if (!(await isChannelMember(host, post.channel_id, hit.userId))) {
-            return false;
-        }
-        const user = await host.getUser(hit.userId).catch((err: unknown) => {
-            if (isNotFound(err)) {
-                return undefined;
-            }
-            throw err;
-        });
-        if (!user || user.delete_at > 0) {
-            return false;
-        }
-        const marker = `tw1:sent:${post.id}:${hit.userId}${edited ? `:${post.edit_at || post.update_at}` : ''}`;
-        if (!(await kv.compareAndSet(marker, null, '1', {expireInSeconds: sentMarkerSeconds}))) {
-            return false; // another delivery of this very post already alerted this user
-        }
+    private async alertOne(post: Post, hit: Hit, recipient: UserProfile, where: ChannelNames, authorUsername: string, edited: boolean): Promise<boolean> {
+        const {host, settings, ledger} = this.deps;
         const s = settings();
-        const admitted = await this.deps.flood.admit(hit.userId, s.alertsPerMinute);
-        if (!admitted.allowed) {
-            return false;
+        const botUserId = this.deps.botUserId();
+        const directChannel = async (): Promise<string> => (await host.getDirectChannel(botUserId, hit.userId)).id;
+        const marker = `${post.id}${edited ? `:${post.edit_at || post.update_at}` : ''}`;
+        const claim = await ledger.claim(hit.userId, marker, s.alertsPerMinute, directChannel);
+        if (claim.outcome !== 'send') {
+            return false; // already alerted about this very post, or held back by flood control
         }
         const message = formatAlert({
             words: hit.words,
             authorUsername,
-            channel: {name: channel.name, display_name: channel.display_name, type: channel.type, teamName},
+            channel: {name: where.name, display_name: where.display_name, type: where.type, teamName: where.teamName},
             text: searchableText(post),
             firstMatch: {index: hit.index, length: hit.length},
             excerptLength: s.excerptLength,
-            permalink: this.permalink(post, teamName),
+            permalink: this.permalink(post, where.teamName),
             isReply: Boolean(post.root_id),
             edited,
-            suppressedCount: admitted.suppressed,
+            suppressedCount: claim.held,
+            locale: recipient.locale,
         });
-        const botUserId = this.deps.botUserId();
-        const dm = await host.getDirectChannel(botUserId, hit.userId);
-        await host.createPost({
-            channel_id: dm.id,
+        const dm = (channelId: string): Partial<Post> => ({
+            channel_id: channelId,
             user_id: botUserId,
             message,
             props: {trigger_alert: {post_id: post.id, channel_id: post.channel_id, words: hit.words}},
         });
+        try {
+            await host.createPost(dm(claim.dmChannelId));
+        } catch (err) {
+            // The remembered direct channel should never change; if the server refuses it, ask once more.
+            const fresh = await directChannel().catch(() => claim.dmChannelId);
+            if (fresh === claim.dmChannelId) {
+                throw err;
+            }
+            ledger.replaceDirectChannel(hit.userId, fresh);
+            await host.createPost(dm(fresh));
+        }
         return true;
     }
 

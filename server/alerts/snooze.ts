@@ -1,13 +1,9 @@
-// Per-channel snooze, kept in the KV with an expiry so nothing needs cleaning up.
-//
-// KV layout:
-//   tw1:sn:<userId>:<channelId>  decimal epoch ms the snooze ends, expiring (KV expiry) at that moment,
-//                                rounded up to the second. A value whose time has passed counts as "not
-//                                snoozed" even if the KV has not purged it yet.
-//
-// Writes are plain sets / deletes: a snooze is one user's own setting, and the last request wins.
-import type {KVStore} from './kv.js';
-import {KEY_PREFIX, assertId, decodeText, kvCall} from './store.js';
+// Per-channel snooze: when a user's alerts for a channel resume. Kept in the channel's words document
+// (store.ts: `snoozed`), under the channel's version stamp, because the post hook reads that document anyway:
+// checking a recipient's snooze costs no KV call, and a snooze set on one server holds on every server from
+// the next post on. A snooze whose time has passed counts as "not snoozed"; the next write of the document
+// drops it. A snooze is one user's own setting: the last request wins.
+import type {WordStore} from './store.js';
 
 export type SnoozeDuration = '1h' | '8h' | 'tomorrow' | 'off';
 
@@ -15,8 +11,6 @@ export const SNOOZE_DURATIONS: readonly SnoozeDuration[] = ['1h', '8h', 'tomorro
 
 /** Local hour "tomorrow" ends at. */
 export const TOMORROW_HOUR = 9;
-
-export const snoozeKey = (userId: string, channelId: string): string => `${KEY_PREFIX}sn:${userId}:${channelId}`;
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -93,25 +87,22 @@ export function nextDayAt(now: number, timeZone: string, hour = TOMORROW_HOUR): 
 }
 
 export class Snooze {
-    private readonly kv: KVStore;
+    private readonly store: WordStore;
     private readonly now: () => number;
 
-    constructor(kv: KVStore, now: () => number = Date.now) {
-        this.kv = kv;
+    constructor(store: WordStore, now: () => number = Date.now) {
+        this.store = store;
         this.now = now;
     }
 
     /** Returns the snoozed-until epoch ms, null for 'off'. Throws StoreUnavailableError when the KV fails. */
     async set(userId: string, channelId: string, duration: SnoozeDuration, timeZone: string): Promise<number | null> {
-        assertId('user', userId);
-        assertId('channel', channelId);
-        const key = snoozeKey(userId, channelId);
         const now = this.now();
-        let until: number;
+        let until: number | null;
         switch (duration) {
             case 'off':
-                await kvCall('clear snooze', () => this.kv.delete(key));
-                return null;
+                until = null;
+                break;
             case '1h':
                 until = now + HOUR_MS;
                 break;
@@ -124,24 +115,12 @@ export class Snooze {
             default:
                 throw new RangeError(`unknown snooze duration ${JSON.stringify(duration as unknown)}`);
         }
-        const expireInSeconds = Math.max(1, Math.ceil((until - now) / 1000));
-        await kvCall('write snooze', () => this.kv.set(key, String(until), {expireInSeconds}));
+        await this.store.setSnooze(channelId, userId, until);
         return until;
     }
 
-    /** The snoozed-until epoch ms, or null when not snoozed. */
-    async until(userId: string, channelId: string): Promise<number | null> {
-        assertId('user', userId);
-        assertId('channel', channelId);
-        const raw = await kvCall('read snooze', () => this.kv.get(snoozeKey(userId, channelId)));
-        if (raw === null) {
-            return null;
-        }
-        const text = decodeText(raw);
-        if (!/^\d{1,15}$/.test(text)) {
-            return null;
-        }
-        const until = Number(text);
-        return until > this.now() ? until : null;
+    /** The snoozed-until epoch ms, or null when not snoozed (read from the KV, not a cache). */
+    until(userId: string, channelId: string): Promise<number | null> {
+        return this.store.snoozedUntil(channelId, userId);
     }
 }

@@ -6,16 +6,23 @@
 //
 // KV layout (prefix `tw1:`; bump it for an incompatible format):
 //
-//   tw1:ch:<channelId>  ChannelDoc as JSON: {"version":n,"users":{"<userId>":[{"word":"Foo","key":"foo"}]}}.
-//                       Written only by compare-and-set against the exact bytes read; every write raises
-//                       `version` by one. Never deleted: a channel whose last word was removed keeps
+//   tw1:ch:<channelId>  ChannelDoc as JSON: {"version":n,"words_version":w,"users":{"<userId>":[{"word":"Foo",
+//                       "key":"foo"}]},"snoozed":{"<userId>":<epoch ms the snooze ends>}}. Written only by
+//                       compare-and-set against the exact bytes read; every write (words or snooze) raises
+//                       `version` by one; `words_version` is the version of the last write that changed words
+//                       (absent in docs written before snoozes moved in: then it is `version`), so a snooze
+//                       does not make every server rebuild the channel's matcher. `snoozed` (absent when
+//                       empty) keeps each snooze with the words the post hook reads anyway, under the same
+//                       stamp; entries whose time has passed count as not snoozed and are dropped by the next
+//                       write. Never deleted: a channel whose last word was removed keeps
 //                       {"version":n,"users":{}}, so a version number is never reused.
 //   tw1:st:<channelId>  The version stamp: the decimal text of the highest doc version whose write has
 //                       completed. Only ever raised, by compare-and-set; stamp <= doc version at all times.
 //   tw1:u:<userId>      The user's index: JSON array of channel ids where the user may have words. A
 //                       superset of the truth (see below); written by compare-and-set.
 //
-// A write (updateUserWords) goes: [index add] -> doc CAS -> stamp raise -> [index check / index remove].
+// A write (updateUserWords) goes: [index add] -> doc CAS -> stamp raise -> [index check / index remove]; a
+// snooze (setSnooze) is doc CAS -> stamp raise (no index: the index is about words).
 // Intermediate states a crash or a KV failure can leave behind, and why they are harmless:
 //
 //   1. Index lists a channel, doc has no words for the user (crash after the index add, before or instead
@@ -24,8 +31,8 @@
 //   2. Doc at version v, stamp < v or missing (crash / failure between the doc write and the stamp raise).
 //      The write did not report success, so no promise was broken. Servers with a cold cache read the doc
 //      and see v. Servers with a cached doc keep it for at most `revalidateMs` (then they re-read the doc
-//      and repair the stamp). Any later updateUserWords call on the channel - including a retry of the
-//      failed request, even one that changes nothing or whose fn throws - raises the stamp, after which
+//      and repair the stamp). Any later updateUserWords or setSnooze call on the channel - including a retry
+//      of the failed request, even one that changes nothing or whose fn throws - raises the stamp, after which
 //      every server sees v immediately.
 //   3. Doc write committed but its answer lost (the KV call rejected): as 2; the caller got
 //      StoreUnavailableError (HTTP 503) and may retry; the retry sees the committed state.
@@ -41,6 +48,7 @@
 //
 // Every compare-and-set writes bytes different from the ones it compares against (versions and counters
 // only go up), which sidesteps the MySQL quirk where a CAS with old == new reports success.
+import {FreshReads} from './fresh_reads.js';
 import type {KVStore} from './kv.js';
 
 export interface StoredWord {
@@ -52,7 +60,22 @@ export interface StoredWord {
 
 export interface ChannelDoc {
     version: number;
+    /** The version of the last write that changed words; absent in older docs, where it is `version`. */
+    words_version?: number;
     users: Record<string /* userId */, StoredWord[]>;
+    /** userId → epoch ms the user's snooze of this channel ends (past entries: not snoozed). */
+    snoozed?: Record<string /* userId */, number>;
+}
+
+/** The version at which the doc's words were last written: equal words_version, equal words. */
+export function wordsVersionOf(doc: ChannelDoc): number {
+    return doc.words_version ?? doc.version;
+}
+
+/** When the user's snooze of the channel ends, or null when it is not snoozed at `now`. */
+export function snoozedUntilIn(doc: ChannelDoc, userId: string, now: number): number | null {
+    const until = doc.snoozed !== undefined && Object.hasOwn(doc.snoozed, userId) ? doc.snoozed[userId] : undefined;
+    return until !== undefined && until > now ? until : null;
 }
 
 /** A compare-and-set loop lost to concurrent writers more than `maxRetries` times; nothing was written. */
@@ -140,6 +163,10 @@ function isStoredWord(w: unknown): w is StoredWord {
     return typeof w === 'object' && w !== null && typeof (w as StoredWord).word === 'string' && typeof (w as StoredWord).key === 'string';
 }
 
+function isSnoozeMap(v: unknown): v is Record<string, number> {
+    return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((t) => Number.isSafeInteger(t) && (t as number) >= 0);
+}
+
 function parseDoc(raw: Uint8Array, channelId: string): ChannelDoc {
     let v: unknown;
     try {
@@ -152,7 +179,9 @@ function parseDoc(raw: Uint8Array, channelId: string): ChannelDoc {
         typeof v !== 'object' || v === null ||
         !Number.isSafeInteger(doc.version) || doc.version < 1 ||
         typeof doc.users !== 'object' || doc.users === null || Array.isArray(doc.users) ||
-        !Object.values(doc.users).every((list) => Array.isArray(list) && list.every(isStoredWord))
+        !Object.values(doc.users).every((list) => Array.isArray(list) && list.every(isStoredWord)) ||
+        (doc.words_version !== undefined && !(Number.isSafeInteger(doc.words_version) && doc.words_version >= 0 && doc.words_version <= doc.version)) ||
+        (doc.snoozed !== undefined && !isSnoozeMap(doc.snoozed))
     ) {
         // Never "repair" by overwriting: that could destroy words. Refuse loudly instead.
         throw new StoreUnavailableError(`corrupt channel doc for ${channelId}`);
@@ -195,7 +224,33 @@ function deepFreeze(doc: ChannelDoc): ChannelDoc {
         Object.freeze(list);
     }
     Object.freeze(doc.users);
+    if (doc.snoozed) {
+        Object.freeze(doc.snoozed);
+    }
     return Object.freeze(doc);
+}
+
+/** The snoozes still running at `now` (the ones a write keeps). */
+function liveSnoozes(doc: ChannelDoc, now: number): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [u, until] of Object.entries(doc.snoozed ?? {})) {
+        if (until > now) {
+            out[u] = until;
+        }
+    }
+    return out;
+}
+
+function sameSnoozes(a: Record<string, number>, b: Record<string, number>): boolean {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
+/** What a write puts in the doc besides the versions. */
+interface DocContent {
+    users: Record<string, StoredWord[]>;
+    snoozed: Record<string, number>;
+    wordsChanged: boolean;
 }
 
 function copyWords(list: readonly StoredWord[]): StoredWord[] {
@@ -227,6 +282,8 @@ export class WordStore {
     private readonly onBackgroundError: (error: unknown, step: string) => void;
     /** channelId -> newest doc seen; Map order is the LRU order (oldest first). */
     private readonly cache = new Map<string, CacheEntry>();
+    /** The hot path's stamp reads: shared by concurrent posts, never older than the post (fresh_reads.ts). */
+    private readonly stampReads = new FreshReads<number | null>();
 
     constructor(kv: KVStore, options: WordStoreOptions = {}) {
         this.kv = kv;
@@ -255,7 +312,6 @@ export class WordStore {
     async updateUserWords(channelId: string, userId: string, fn: (current: StoredWord[]) => StoredWord[]): Promise<StoredWord[]> {
         assertId('channel', channelId);
         assertId('user', userId);
-        const docKey = channelDocKey(channelId);
         for (let attempt = 0; ; attempt++) {
             const {raw, doc} = await this.readDoc(channelId);
             const current = wordsOf(doc, userId);
@@ -281,9 +337,6 @@ export class WordStore {
                 // since the last one), so the index stays a superset whatever happens next.
                 await this.indexAdd(userId, channelId);
             }
-            // A missing doc starts above the stamp, so a version is never reused even if the doc was deleted
-            // behind our back.
-            const base = raw === null ? Math.max(doc.version, (await this.readStamp(channelId)) ?? 0) : doc.version;
             const users: Record<string, StoredWord[]> = {};
             for (const [u, list] of Object.entries(doc.users)) {
                 if (u !== userId) {
@@ -293,11 +346,7 @@ export class WordStore {
             if (next.length > 0) {
                 users[userId] = next;
             }
-            const newDoc: ChannelDoc = {version: base + 1, users};
-            const ok = await kvCall('write channel doc', () => this.kv.compareAndSet(docKey, raw, encodeJSON(newDoc)));
-            if (ok) {
-                await this.raiseStamp(channelId, newDoc.version);
-                this.remember(channelId, deepFreeze(newDoc), this.now());
+            if (await this.commitDoc(channelId, raw, doc, {users, snoozed: liveSnoozes(doc, this.now()), wordsChanged: true})) {
                 if (next.length > 0) {
                     await this.indexAdd(userId, channelId).catch((e: unknown) => this.onBackgroundError(e, 'index check'));
                 } else {
@@ -307,6 +356,46 @@ export class WordStore {
             }
             await this.retryPause(attempt, `channel doc ${channelId}`);
         }
+    }
+
+    /**
+     * Snoozes the user's alerts in the channel until `until` (epoch ms), or ends the snooze (null), with the
+     * same compare-and-set loop and stamp as a words update: once it has returned, a post on any server sees
+     * it. Writes nothing when the snooze is already so. Throws StoreUnavailableError / ConflictError.
+     */
+    async setSnooze(channelId: string, userId: string, until: number | null): Promise<void> {
+        assertId('channel', channelId);
+        assertId('user', userId);
+        for (let attempt = 0; ; attempt++) {
+            const {raw, doc} = await this.readDoc(channelId);
+            const before = liveSnoozes(doc, this.now());
+            const snoozed = {...before};
+            if (until === null) {
+                delete snoozed[userId];
+            } else {
+                snoozed[userId] = until;
+            }
+            if (sameSnoozes(before, snoozed)) {
+                await this.raiseStamp(channelId, doc.version);
+                return;
+            }
+            const users: Record<string, StoredWord[]> = {};
+            for (const [u, list] of Object.entries(doc.users)) {
+                users[u] = copyWords(list);
+            }
+            if (await this.commitDoc(channelId, raw, doc, {users, snoozed, wordsChanged: false})) {
+                return;
+            }
+            await this.retryPause(attempt, `channel doc ${channelId}`);
+        }
+    }
+
+    /** When the user's snooze of the channel ends (epoch ms), null when not snoozed; read from the KV. */
+    async snoozedUntil(channelId: string, userId: string): Promise<number | null> {
+        assertId('channel', channelId);
+        assertId('user', userId);
+        const {doc} = await this.readDoc(channelId);
+        return snoozedUntilIn(doc, userId, this.now());
     }
 
     /** Every channel where the user has words, in the order the channels were first used. */
@@ -326,8 +415,9 @@ export class WordStore {
     }
 
     /**
-     * The hot path, called for every post: one small KV read (the stamp) when the cached doc is current,
-     * plus the doc read when the stamp moved (or on a cold cache / revalidation).
+     * The hot path, called for every post: one small KV read (the stamp; concurrent posts share reads, see
+     * fresh_reads.ts) when the cached doc is current, plus the doc read when the stamp moved (or on a cold
+     * cache / revalidation).
      *
      * Guarantee: once an updateUserWords call has returned, any later channelWords call, on any WordStore
      * sharing the KV, returns a doc with at least that write's version.
@@ -339,7 +429,7 @@ export class WordStore {
         assertId('channel', channelId);
         // A missing stamp counts as 0: the channel was never written (the common case, kept to one read),
         // or the first write failed between doc and stamp, which revalidation catches up with.
-        const stamp = (await this.readStamp(channelId)) ?? 0;
+        const stamp = (await this.stampReads.get(channelId, () => this.readStamp(channelId))) ?? 0;
         const now = this.now();
         const cached = this.cache.get(channelId);
         if (cached) {
@@ -358,7 +448,41 @@ export class WordStore {
         return {version: entry.version, doc: entry.doc};
     }
 
+    /**
+     * The doc this server last saw for the channel, without asking the KV (undefined when none): possibly
+     * stale, so only for work that channelWords then confirms (the same object means the same version).
+     */
+    cachedChannelWords(channelId: string): ChannelDoc | undefined {
+        return this.cache.get(channelId)?.doc;
+    }
+
     // ---- internals ----
+
+    /**
+     * Writes the next version of the doc read as `raw` / `doc` by compare-and-set, then raises the stamp and
+     * caches it. False when another writer changed the doc first (nothing written).
+     */
+    private async commitDoc(channelId: string, raw: Uint8Array | null, doc: ChannelDoc, content: DocContent): Promise<boolean> {
+        // A missing doc starts above the stamp, so a version is never reused even if the doc was deleted
+        // behind our back.
+        const base = raw === null ? Math.max(doc.version, (await this.readStamp(channelId)) ?? 0) : doc.version;
+        const version = base + 1;
+        const newDoc: ChannelDoc = {
+            version,
+            // A new doc counts as new words too: whatever a server cached for a doc deleted behind our back goes.
+            words_version: content.wordsChanged || raw === null ? version : wordsVersionOf(doc),
+            users: content.users,
+        };
+        if (Object.keys(content.snoozed).length > 0) {
+            newDoc.snoozed = content.snoozed;
+        }
+        const ok = await kvCall('write channel doc', () => this.kv.compareAndSet(channelDocKey(channelId), raw, encodeJSON(newDoc)));
+        if (ok) {
+            await this.raiseStamp(channelId, version);
+            this.remember(channelId, deepFreeze(newDoc), this.now());
+        }
+        return ok;
+    }
 
     private async readDoc(channelId: string): Promise<{raw: Uint8Array | null; doc: ChannelDoc}> {
         const raw = await kvCall('read channel doc', () => this.kv.get(channelDocKey(channelId)));

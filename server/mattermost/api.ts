@@ -10,6 +10,7 @@ import type {UserProfile} from '@mattermost/types/users';
 import {GoInterface, t, type GoType} from '../transport/gob/index.js';
 import type {RpcClient} from '../transport/netrpc.js';
 
+import {ApiCallCounter} from './api_calls.js';
 import {appErrorFromGo, errorFromGo} from './errors.js';
 import type {ModelName} from './generated/models.js';
 import {modelFromGo, modelToGo, modelType, unwrapInterface} from './models.js';
@@ -57,6 +58,7 @@ const arg = {
     iface: t.interface,
     model: (name: ModelName): GoType => t.ptr(modelType(name)),
     value: (name: ModelName): GoType => modelType(name),
+    strings: t.slice(t.string),
     stringMap: t.map(t.string, t.interface),
     anyList: t.slice(t.interface),
 };
@@ -84,6 +86,11 @@ function returnsOf(body: unknown): Returns {
     return typeof body === 'object' && body !== null ? (body as Returns) : {};
 }
 
+/** A slice from a reply (gob leaves a nil or empty slice out). */
+function listOf(v: unknown): unknown[] {
+    return Array.isArray(v) ? v : [];
+}
+
 /** Throws the `*model.AppError` in field `field` of a reply, if present. */
 function throwAppError(r: Returns, field: string): void {
     const e = r[field];
@@ -100,9 +107,13 @@ function throwError(r: Returns, field: string): void {
 }
 
 export class PluginAPI {
+    /** Every call this client makes, by method (see api_calls.ts). */
+    readonly calls = new ApiCallCounter();
+
     constructor(private readonly rpc: RpcClient) {}
 
     private async call(method: string, fields: ReadonlyArray<readonly [string, GoType]>, values: Args): Promise<Returns> {
+        this.calls.count(method);
         return returnsOf(await this.rpc.call(`Plugin.${method}`, argsType(method, fields), values));
     }
 
@@ -179,12 +190,26 @@ export class PluginAPI {
         return this.getModel('GetUserByUsername', 'User', [username]);
     }
 
+    /** The users of `userIds` the server knows, in no particular order (unknown ids are left out; server 9.8+). */
+    async getUsersByIds(userIds: string[]): Promise<UserProfile[]> {
+        const r = await this.call('GetUsersByIds', [['A', arg.strings]], {A: userIds});
+        throwAppError(r, 'B');
+        return listOf(r.A).map((u) => modelFromGo<UserProfile>('User', u));
+    }
+
     async getChannel(channelId: string): Promise<Channel> {
         return this.getModel('GetChannel', 'Channel', [channelId]);
     }
 
     async getChannelMember(channelId: string, userId: string): Promise<ChannelMembership> {
         return this.getModel('GetChannelMember', 'ChannelMember', [channelId, userId]);
+    }
+
+    /** The memberships of those of `userIds` who are members of the channel (the others are left out). */
+    async getChannelMembersByIds(channelId: string, userIds: string[]): Promise<ChannelMembership[]> {
+        const r = await this.call('GetChannelMembersByIds', [['A', arg.string], ['B', arg.strings]], {A: channelId, B: userIds});
+        throwAppError(r, 'B');
+        return listOf(r.A).map((m) => modelFromGo<ChannelMembership>('ChannelMember', m));
     }
 
     async getDirectChannel(userId1: string, userId2: string): Promise<Channel> {

@@ -1,6 +1,7 @@
 package alerts
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -28,7 +29,7 @@ var heldBack = regexp.MustCompile(`(?i)held back|suppressed|skipped|not sent|wit
 // fake cannot move (its clock only drives KV expiry). So the burst is started early in a minute
 // (waiting for the next one if fewer than 20 s remain), and the "next minute" part waits for the
 // wall clock's next minute, at most 60 s; -short skips that part. The held-back counter is also
-// checked in the KV store where flood.ts documents it (tw1:sup:<userId>).
+// checked in the KV store where recipient_ledger.ts documents it (tw1:al:<userId>, "held").
 func TestFloodControl(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
@@ -55,8 +56,8 @@ func TestFloodControl(t *testing.T) {
 			assert.NotContains(t, dm.Message, p.Id, "post %q must be held back", p.Message)
 		}
 	}
-	sup, ok := kvString(w.api, "tw1:sup:"+w.alice.Id)
-	assert.True(t, ok && sup == "2", "held-back counter (tw1:sup:<alice>): want \"2\", got %q (present %v)", sup, ok)
+	held, ok := heldBackCount(t, w, w.alice)
+	assert.True(t, ok && held == 2, "held-back counter (tw1:al:<alice>): want 2, got %d (present %v)", held, ok)
 
 	// The limit is per user: carol still gets hers in the same minute.
 	p := w.post(h, w.bob, w.town, "release notes are out")
@@ -82,8 +83,8 @@ func TestFloodControl(t *testing.T) {
 	}
 	require.NotEmpty(t, line, "the DM after the window must say how many alerts were held back:\n%s", dms[10].Message)
 	assert.Regexp(t, `\b2\b`, line, "2 alerts were held back:\n%s", dms[10].Message)
-	if v, ok := kvString(w.api, "tw1:sup:"+w.alice.Id); ok {
-		assert.Equal(t, "0", v, "the held-back counter is reset once reported")
+	if held, ok := heldBackCount(t, w, w.alice); ok {
+		assert.Equal(t, 0, held, "the held-back counter is reset once reported")
 	}
 
 	p14 := w.post(h, w.bob, w.town, "deploy number 14")
@@ -146,12 +147,7 @@ func TestFloodControlCluster(t *testing.T) {
 	assert.Len(t, seen, 5, "each DM is for a different post")
 	// The 3 held-back alerts are counted exactly once: either still in the counter, or already reported
 	// by an admitted DM that read and reset it (admissions and suppressions interleave across servers).
-	held := 0
-	if sup, ok := kvString(w.api, "tw1:sup:"+w.alice.Id); ok {
-		n, err := strconv.Atoi(sup)
-		require.NoError(t, err, "held-back counter %q", sup)
-		held += n
-	}
+	held, _ := heldBackCount(t, w, w.alice)
 	reported := regexp.MustCompile(`\((\d+) more alerts? (?:was|were) held back`)
 	for _, dm := range dms {
 		if m := reported.FindStringSubmatch(dm.Message); m != nil {
@@ -159,5 +155,21 @@ func TestFloodControlCluster(t *testing.T) {
 			held += n
 		}
 	}
-	assert.Equal(t, 3, held, "held-back alerts counted in tw1:sup:<alice> plus those reported in DMs")
+	assert.Equal(t, 3, held, "held-back alerts counted in tw1:al:<alice> plus those reported in DMs")
+}
+
+// heldBackCount reads the held-back alert count of u's alert ledger (tw1:al:<userId>, its "held"
+// field); false when there is no ledger.
+func heldBackCount(t *testing.T, w *world, u *model.User) (int, bool) {
+	t.Helper()
+	raw, ok := w.api.KVValue("tw1:al:" + u.Id)
+	if !ok {
+		return 0, false
+	}
+	var ledger struct {
+		Held *int `json:"held"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &ledger), "alert ledger of @%s: %s", u.Username, raw)
+	require.NotNil(t, ledger.Held, "alert ledger of @%s has no held-back count: %s", u.Username, raw)
+	return *ledger.Held, true
 }

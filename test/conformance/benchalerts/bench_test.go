@@ -341,6 +341,8 @@ func BenchmarkAlerts(b *testing.B) {
 		}
 	}
 
+	calls := countCallsPerPost(b, api, rng, channel.Id, author.Id, send, bot.UserId, members)
+
 	var noMatch, withMatch []float64
 	for i, p := range prepared {
 		if p.recipients > 0 {
@@ -372,13 +374,18 @@ func BenchmarkAlerts(b *testing.B) {
 	row("no-match posts p50", quantile(noMatch, 0.5), "ms")
 	row("posts with 1-3 alerts p50", quantile(withMatch, 0.5), "ms")
 	fmt.Printf("%-34s %10d (expected %d: verified)\n", "alert DMs created", dms, want)
+	calls.print()
 	line, _ := json.Marshal(struct {
-		Bench     string  `json:"bench"`
-		PostsPerS int     `json:"posts_per_s"`
-		P99Ms     float64 `json:"p99_ms"`
-		P50Ms     float64 `json:"p50_ms"`
-		DMs       int     `json:"dms"`
-		Path      string  `json:"path"`
-	}{"alerts", int(perSec + 0.5), round3(p99), round3(p50), dms, "host"})
+		Bench           string  `json:"bench"`
+		PostsPerS       int     `json:"posts_per_s"`
+		P99Ms           float64 `json:"p99_ms"`
+		P50Ms           float64 `json:"p50_ms"`
+		DMs             int     `json:"dms"`
+		CallsPerNoMatch float64 `json:"calls_per_nomatch_post"`
+		CallsPerAlert   float64 `json:"calls_per_alert"`
+		CallsPerFirst   float64 `json:"calls_per_first_alert"`
+		Path            string  `json:"path"`
+	}{"alerts", int(perSec + 0.5), round3(p99), round3(p50), dms, round3(calls.perNoMatchPost()), round3(calls.perAlert(calls.again)),
+		round3(calls.perAlert(calls.first)), "host"})
 	fmt.Println(string(line))
 }

@@ -948,6 +948,45 @@ func (a *API) GetChannelMember(channelID, userID string) (*model.ChannelMember, 
 	return cloneJSON(m), nil
 }
 
+// GetUsersByIds returns the known users among userIDs (unknown ids are left out, as the server does).
+func (a *API) GetUsersByIds(userIDs []string) ([]*model.User, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	args := []any{slices.Clone(userIDs)}
+	if appErr := a.injectedAppErr("GetUsersByIds", args); appErr != nil {
+		a.record("GetUsersByIds", args, ([]*model.User)(nil), appErr)
+		return nil, appErr
+	}
+	out := []*model.User{}
+	for _, id := range userIDs {
+		if u, ok := a.users[id]; ok {
+			out = append(out, cloneJSON(u))
+		}
+	}
+	a.record("GetUsersByIds", args, out, (*model.AppError)(nil))
+	return out, nil
+}
+
+// GetChannelMembersByIds returns the memberships of those of userIDs who are members of the
+// channel (the others are left out, as the server does).
+func (a *API) GetChannelMembersByIds(channelID string, userIDs []string) (model.ChannelMembers, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	args := []any{channelID, slices.Clone(userIDs)}
+	if appErr := a.injectedAppErr("GetChannelMembersByIds", args); appErr != nil {
+		a.record("GetChannelMembersByIds", args, model.ChannelMembers(nil), appErr)
+		return nil, appErr
+	}
+	out := model.ChannelMembers{}
+	for _, id := range userIDs {
+		if m, ok := a.members[[2]string{channelID, id}]; ok {
+			out = append(out, *cloneJSON(m))
+		}
+	}
+	a.record("GetChannelMembersByIds", args, out, (*model.AppError)(nil))
+	return out, nil
+}
+
 // GetDirectChannel returns the direct channel of two existing users, creating it on first use
 // (as the server does). An unknown user gives a 404.
 func (a *API) GetDirectChannel(userID1, userID2 string) (*model.Channel, *model.AppError) {

@@ -294,10 +294,20 @@ func alertsAbout(all []alert, postID string) []alert {
 // The KV layout's invariants (server/alerts/store.ts)
 
 const (
-	docPrefix   = "tw1:ch:"
-	stampPrefix = "tw1:st:"
-	indexPrefix = "tw1:u:"
+	docPrefix    = "tw1:ch:"
+	stampPrefix  = "tw1:st:"
+	indexPrefix  = "tw1:u:"
+	ledgerPrefix = "tw1:al:" // server/alerts/recipient_ledger.ts
 )
+
+// alertLedger is a user's alert ledger: flood counters, the direct channel and the posts decided.
+type alertLedger struct {
+	Minute *int64   `json:"minute"`
+	Count  *int     `json:"count"`
+	Held   *int     `json:"held"`
+	DM     string   `json:"dm"`
+	Posts  [][2]any `json:"posts"`
+}
 
 type storedWord struct {
 	Word string `json:"word"`
@@ -305,8 +315,10 @@ type storedWord struct {
 }
 
 type channelDoc struct {
-	Version int                     `json:"version"`
-	Users   map[string][]storedWord `json:"users"`
+	Version      int                     `json:"version"`
+	WordsVersion *int                    `json:"words_version"`
+	Users        map[string][]storedWord `json:"users"`
+	Snoozed      map[string]int64        `json:"snoozed"`
 }
 
 // storeState is the word store as the KV holds it.
@@ -317,9 +329,10 @@ type storeState struct {
 }
 
 // readStore reads the word store from the KV and checks what must hold whatever happened
-// (crashes and KV failures included): every doc parses with version >= 1; a stamp, when
-// present, is a number <= its doc's version; every user with words in a doc has that channel
-// in their index (the index is a superset of the truth).
+// (crashes and KV failures included): every key is one of the layout's; every doc parses with
+// version >= 1 and words_version <= version, its snoozes epoch times; a stamp, when present, is a
+// number <= its doc's version; every user with words in a doc has that channel in their index (the
+// index is a superset of the truth); every alert ledger parses with its counters.
 func readStore(t *testing.T, api *fakeapi.API) storeState {
 	t.Helper()
 	s := storeState{docs: map[string]channelDoc{}, stamps: map[string]int{}, indexes: map[string][]string{}}
@@ -338,6 +351,21 @@ func readStore(t *testing.T, api *fakeapi.API) storeState {
 			var list []string
 			require.NoError(t, json.Unmarshal(raw, &list), "%s: %s", key, raw)
 			s.indexes[strings.TrimPrefix(key, indexPrefix)] = list
+		case strings.HasPrefix(key, ledgerPrefix):
+			var l alertLedger
+			require.NoError(t, json.Unmarshal(raw, &l), "%s: %s", key, raw)
+			require.True(t, l.Minute != nil && l.Count != nil && l.Held != nil && l.Posts != nil, "%s: %s", key, raw)
+			require.LessOrEqual(t, len(l.Posts), 100, "%s: more markers than MAX_MARKERS", key)
+		default:
+			t.Fatalf("a key outside the KV layout: %s = %s", key, raw)
+		}
+	}
+	for ch, d := range s.docs {
+		if d.WordsVersion != nil {
+			require.LessOrEqual(t, *d.WordsVersion, d.Version, "channel %s: words_version above version", ch)
+		}
+		for u, until := range d.Snoozed {
+			require.Positive(t, until, "channel %s: snooze of %s", ch, u)
 		}
 	}
 	for ch, stamp := range s.stamps {

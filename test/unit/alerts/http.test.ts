@@ -41,6 +41,12 @@ const host: AlertsHost = {
         }
         return {channel_id: channelId, user_id: userId} as never;
     },
+    getUsersByIds: async () => {
+        throw new Error('not used');
+    },
+    getChannelMembersByIds: async () => {
+        throw new Error('not used');
+    },
     getTeam: async (id) => ({id, name: 'acme'}) as never,
     getDirectChannel: async () => {
         throw new Error('not used');
@@ -76,7 +82,7 @@ beforeAll(async () => {
     const app = express();
     app.use('/api/v1', (req, res, next) => {
         const store = new WordStore(kv, {backoffMs: {base: 1, max: 2}, maxRetries: 3});
-        alertsRouter({host, log, store, snooze: new Snooze(kv), settings: () => settings})(req, res, next);
+        alertsRouter({host, log, store, snooze: new Snooze(store), settings: () => settings})(req, res, next);
     });
     server = http.createServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 
-import {Snooze, nextDayAt, snoozeKey, type SnoozeDuration} from '../../../server/alerts/snooze.js';
-import {StoreUnavailableError} from '../../../server/alerts/store.js';
+import {Snooze, nextDayAt, type SnoozeDuration} from '../../../server/alerts/snooze.js';
+import {StoreUnavailableError, WordStore, channelDocKey, channelStampKey} from '../../../server/alerts/store.js';
 import {FakeKV} from './fake_kv.js';
 
 const U = 'user1';
@@ -12,6 +12,16 @@ const HOUR = 3_600_000;
 function clock(iso: string) {
     const c = {t: Date.parse(iso), now: () => c.t};
     return c;
+}
+
+function snoozeOn(kv: FakeKV, now: () => number): Snooze {
+    return new Snooze(new WordStore(kv, {now}), now);
+}
+
+/** The channel doc's snoozes as the KV holds them (undefined: no doc, or no snooze in it). */
+function storedSnoozes(kv: FakeKV, channelId = CH): Record<string, number> | undefined {
+    const raw = kv.peek(channelDocKey(channelId));
+    return raw === null ? undefined : (JSON.parse(raw) as {snoozed?: Record<string, number>}).snoozed;
 }
 
 /** Wall clock in a zone, formatted independently of the code under test. */
@@ -36,88 +46,123 @@ function nextCalendarDay(date: string): string {
 }
 
 describe('Snooze.set / until', () => {
-    it('1h and 8h snooze from now, stored with a matching KV expiry', async () => {
+    it('1h and 8h snooze from now, kept in the channel doc under its version stamp', async () => {
         const c = clock('2025-06-01T12:00:00.250Z');
         const kv = new FakeKV({now: c.now});
-        const snooze = new Snooze(kv, c.now);
+        const snooze = snoozeOn(kv, c.now);
         for (const [d, ms] of [['1h', HOUR], ['8h', 8 * HOUR]] as const) {
             const until = await snooze.set(U, CH, d, 'Europe/Berlin');
             expect(until).toBe(c.t + ms);
             expect(await snooze.until(U, CH)).toBe(until);
-            expect(kv.peek(snoozeKey(U, CH))).toBe(String(until));
-            expect(kv.expireAt(snoozeKey(U, CH))).toBe(c.t + ms);
+            expect(storedSnoozes(kv)).toEqual({[U]: until});
+            const doc = JSON.parse(kv.peek(channelDocKey(CH))!) as {version: number};
+            // Raised like a words update, so every server's next post sees the snooze.
+            expect(kv.peek(channelStampKey(CH))).toBe(String(doc.version));
         }
-        expect(snoozeKey(U, CH)).toBe(`tw1:sn:${U}:${CH}`);
+        expect(kv.keys()).toEqual([channelDocKey(CH), channelStampKey(CH)]);
     });
 
     it('is per user and channel', async () => {
         const c = clock('2025-06-01T12:00:00Z');
-        const snooze = new Snooze(new FakeKV({now: c.now}), c.now);
+        const snooze = snoozeOn(new FakeKV({now: c.now}), c.now);
         await snooze.set(U, CH, '1h', '');
         expect(await snooze.until(U, 'channel2')).toBeNull();
         expect(await snooze.until('user2', CH)).toBeNull();
     });
 
-    it("'off' clears the snooze and returns null", async () => {
+    it("'off' clears the snooze and returns null; clearing nothing writes nothing", async () => {
         const c = clock('2025-06-01T12:00:00Z');
         const kv = new FakeKV({now: c.now});
-        const snooze = new Snooze(kv, c.now);
+        const snooze = snoozeOn(kv, c.now);
+        expect(await snooze.set(U, CH, 'off', '')).toBeNull();
+        expect(kv.keys()).toEqual([]);
         await snooze.set(U, CH, '8h', '');
         expect(await snooze.set(U, CH, 'off', '')).toBeNull();
         expect(await snooze.until(U, CH)).toBeNull();
-        expect(kv.keys()).toEqual([]);
+        expect(storedSnoozes(kv)).toBeUndefined();
+        const writes = kv.history.length;
         expect(await snooze.set(U, CH, 'off', '')).toBeNull(); // idempotent
+        expect(kv.history.length).toBe(writes);
     });
 
-    it('ends by itself: the KV expires the key', async () => {
+    it('ends by itself at its time, and the next write of the doc drops it', async () => {
         const c = clock('2025-06-01T12:00:00Z');
         const kv = new FakeKV({now: c.now});
-        const snooze = new Snooze(kv, c.now);
+        const snooze = snoozeOn(kv, c.now);
         const until = (await snooze.set(U, CH, '1h', ''))!;
+        await snooze.set('user2', CH, '8h', '');
         c.t = until - 1;
         expect(await snooze.until(U, CH)).toBe(until);
         c.t = until;
         expect(await snooze.until(U, CH)).toBeNull();
-        expect(kv.keys()).toEqual([]);
+        expect(Object.keys(storedSnoozes(kv)!)).toEqual([U, 'user2']);
+        await snooze.set('user3', CH, '1h', '');
+        expect(Object.keys(storedSnoozes(kv)!).sort()).toEqual(['user2', 'user3']);
     });
 
-    it('a past value counts as not snoozed even if the KV has not purged it', async () => {
+    it('keeps the words, and the words keep the snooze', async () => {
         const c = clock('2025-06-01T12:00:00Z');
         const kv = new FakeKV({now: c.now});
-        const snooze = new Snooze(kv, c.now);
-        kv.poke(snoozeKey(U, CH), String(c.t + 1000)); // no expiry: as if the purge lagged
-        expect(await snooze.until(U, CH)).toBe(c.t + 1000);
-        c.t += 1000;
-        expect(await snooze.until(U, CH)).toBeNull();
-        kv.poke(snoozeKey(U, CH), 'garbage');
-        expect(await snooze.until(U, CH)).toBeNull();
+        const store = new WordStore(kv, {now: c.now});
+        const snooze = new Snooze(store, c.now);
+        await store.updateUserWords(CH, U, () => [{word: 'Deploy', key: 'deploy'}]);
+        const until = await snooze.set(U, CH, '1h', '');
+        expect((await store.getUserWords(CH, U)).map((w) => w.word)).toEqual(['Deploy']);
+        await store.updateUserWords(CH, U, (cur) => [...cur, {word: 'release', key: 'release'}]);
+        expect(await snooze.until(U, CH)).toBe(until);
     });
 
-    it('rounds the expiry up to whole seconds, never below the snooze end', async () => {
-        const c = clock('2025-06-01T12:00:00.700Z');
+    it('a snooze moves the version, not the words version (no matcher rebuild)', async () => {
+        const c = clock('2025-06-01T12:00:00Z');
         const kv = new FakeKV({now: c.now});
-        const snooze = new Snooze(kv, c.now);
-        const until = (await snooze.set(U, CH, 'tomorrow', 'UTC'))!;
-        expect(until).toBe(Date.parse('2025-06-02T09:00:00Z'));
-        const expireAt = kv.expireAt(snoozeKey(U, CH))!;
-        expect(expireAt).toBeGreaterThanOrEqual(until);
-        expect(expireAt - until).toBeLessThan(1000);
-        expect((expireAt - c.t) % 1000).toBe(0);
+        const store = new WordStore(kv, {now: c.now});
+        await store.updateUserWords(CH, U, () => [{word: 'deploy', key: 'deploy'}]);
+        const before = JSON.parse(kv.peek(channelDocKey(CH))!) as {version: number; words_version: number};
+        expect(before.words_version).toBe(before.version);
+        await new Snooze(store, c.now).set(U, CH, '1h', '');
+        const after = JSON.parse(kv.peek(channelDocKey(CH))!) as {version: number; words_version: number};
+        expect(after.version).toBe(before.version + 1);
+        expect(after.words_version).toBe(before.version);
+        await store.updateUserWords(CH, U, () => [{word: 'release', key: 'release'}]);
+        const words = JSON.parse(kv.peek(channelDocKey(CH))!) as {version: number; words_version: number};
+        expect(words.words_version).toBe(words.version);
+    });
+
+    it('refuses a doc whose snoozes are not epoch times (never repaired by overwriting)', async () => {
+        const c = clock('2025-06-01T12:00:00Z');
+        const kv = new FakeKV({now: c.now});
+        kv.poke(channelDocKey(CH), JSON.stringify({version: 3, users: {}, snoozed: {[U]: 'tomorrow'}}));
+        const snooze = snoozeOn(kv, c.now);
+        await expect(snooze.until(U, CH)).rejects.toBeInstanceOf(StoreUnavailableError);
+        await expect(snooze.set(U, CH, '1h', '')).rejects.toBeInstanceOf(StoreUnavailableError);
+        expect(JSON.parse(kv.peek(channelDocKey(CH))!)).toEqual({version: 3, users: {}, snoozed: {[U]: 'tomorrow'}});
+    });
+
+    it('reads a doc written before snoozes moved in (no words_version, no snoozed)', async () => {
+        const c = clock('2025-06-01T12:00:00Z');
+        const kv = new FakeKV({now: c.now});
+        kv.poke(channelDocKey(CH), JSON.stringify({version: 4, users: {[U]: [{word: 'deploy', key: 'deploy'}]}}));
+        kv.poke(channelStampKey(CH), '4');
+        const snooze = snoozeOn(kv, c.now);
+        expect(await snooze.until(U, CH)).toBeNull();
+        const until = await snooze.set(U, CH, '1h', '');
+        expect(JSON.parse(kv.peek(channelDocKey(CH))!)).toEqual({version: 5, words_version: 4, users: {[U]: [{word: 'deploy', key: 'deploy'}]}, snoozed: {[U]: until}});
     });
 
     it('rejects an unknown duration', async () => {
         const c = clock('2025-06-01T12:00:00Z');
-        const snooze = new Snooze(new FakeKV({now: c.now}), c.now);
+        const snooze = snoozeOn(new FakeKV({now: c.now}), c.now);
         await expect(snooze.set(U, CH, '2h' as SnoozeDuration, '')).rejects.toBeInstanceOf(RangeError);
     });
 
     it('maps KV failures to StoreUnavailableError', async () => {
         const c = clock('2025-06-01T12:00:00Z');
         const kv = new FakeKV({now: c.now});
-        const snooze = new Snooze(kv, c.now);
-        kv.fail({op: 'set'});
+        const snooze = snoozeOn(kv, c.now);
+        kv.fail({op: 'compareAndSet'});
         await expect(snooze.set(U, CH, '1h', '')).rejects.toBeInstanceOf(StoreUnavailableError);
-        kv.fail({op: 'delete'});
+        await snooze.set(U, CH, '1h', '');
+        kv.fail({op: 'compareAndSet'});
         await expect(snooze.set(U, CH, 'off', '')).rejects.toBeInstanceOf(StoreUnavailableError);
         kv.fail({op: 'get'});
         await expect(snooze.until(U, CH)).rejects.toBeInstanceOf(StoreUnavailableError);
@@ -156,11 +201,11 @@ describe("'tomorrow' = 09:00 the next calendar day in the user's zone", () => {
         it(`${zone || "''"}: ${what}`, async () => {
             const c = clock(now);
             const kv = new FakeKV({now: c.now});
-            const snooze = new Snooze(kv, c.now);
+            const snooze = snoozeOn(kv, c.now);
             const until = await snooze.set(U, CH, 'tomorrow', zone);
             expect(new Date(until!).toISOString()).toBe(new Date(expected).toISOString());
             expect(await snooze.until(U, CH)).toBe(until);
-            expect(kv.expireAt(snoozeKey(U, CH))).toBe(c.t + Math.ceil((until! - c.t) / 1000) * 1000);
+            expect(storedSnoozes(kv)).toEqual({[U]: until});
         });
     }
 

@@ -123,7 +123,7 @@ describe('WordStore basics', () => {
         expect(await store.getUserWords(CH, U1)).toEqual(words('Foo', 'Bar'));
         expect(await store.getUserWords(CH, U2)).toEqual(words('baz'));
         expect(await store.getUserWords(CH2, U1)).toEqual([]);
-        expect(docOf(kv)).toEqual({version: 3, users: {[U1]: words('Foo', 'Bar'), [U2]: words('baz')}});
+        expect(docOf(kv)).toEqual({version: 3, words_version: 3, users: {[U1]: words('Foo', 'Bar'), [U2]: words('baz')}});
         expect(stampOf(kv)).toBe(3);
         expect(indexOf(kv, U1)).toEqual([CH]);
         expect(indexOf(kv, U2)).toEqual([CH]);
@@ -189,11 +189,11 @@ describe('WordStore basics', () => {
         const store = new WordStore(kv, fast);
         await store.updateUserWords(CH, U1, add('Foo'));
         await store.updateUserWords(CH, U1, remove('foo'));
-        expect(docOf(kv)).toEqual({version: 2, users: {}});
+        expect(docOf(kv)).toEqual({version: 2, words_version: 2, users: {}});
         expect(stampOf(kv)).toBe(2);
         expect(kv.peek(userIndexKey(U1))).toBeNull();
         await store.updateUserWords(CH, U1, add('Again'));
-        expect(docOf(kv)).toEqual({version: 3, users: {[U1]: words('Again')}});
+        expect(docOf(kv)).toEqual({version: 3, words_version: 3, users: {[U1]: words('Again')}});
         checkHistory(kv);
     });
 
@@ -453,11 +453,11 @@ describe('WordStore across servers', () => {
                 }
             }));
 
-            expect(docOf(kv)).toEqual({version: effectiveWrites, users: expected});
+            expect(docOf(kv)).toEqual({version: effectiveWrites, words_version: effectiveWrites, users: expected});
             expect(stampOf(kv)).toBe(effectiveWrites);
             checkHistory(kv);
             for (const s of servers) {
-                expect((await s.channelWords(CH)).doc).toEqual({version: effectiveWrites, users: expected});
+                expect((await s.channelWords(CH)).doc).toEqual({version: effectiveWrites, words_version: effectiveWrites, users: expected});
             }
             for (const u of users) {
                 const listed = await servers[0].listUserChannels(u);
@@ -563,6 +563,63 @@ describe('WordStore across servers', () => {
             }
             const listed = (await servers[1].listUserChannels(U1)).map((x) => x.channelId).sort();
             expect(listed).toEqual(channels.filter((ch) => (docOf(kv, ch)?.users[U1] ?? []).length > 0).sort());
+        });
+    }
+});
+
+describe('WordStore snoozes (in the channel doc)', () => {
+    it('a words write keeps the running snoozes and drops the ended ones', async () => {
+        const c = clock();
+        const kv = new FakeKV({now: c.now});
+        const store = new WordStore(kv, {...fast, now: c.now});
+        await store.setSnooze(CH, U1, c.t + 1000);
+        await store.setSnooze(CH, U2, c.t + 5000);
+        c.t += 2000;
+        await store.updateUserWords(CH, U1, add('a'));
+        expect(docOf(kv)!.snoozed).toEqual({[U2]: c.t + 3000});
+        expect(await store.snoozedUntil(CH, U1)).toBeNull();
+        expect(await store.snoozedUntil(CH, U2)).toBe(c.t + 3000);
+        checkHistory(kv);
+    });
+
+    for (const seed of [31, 32, 33]) {
+        it(`snoozes and words written at once on two servers: neither loses the other (seed ${seed})`, async () => {
+            const rnd = seededRandom(seed);
+            const c = clock();
+            const kv = new FakeKV({now: c.now, latency: randomLatency(rnd, 2)});
+            const opts: WordStoreOptions = {maxRetries: 1000, backoffMs: {base: 1, max: 4}, now: c.now};
+            const servers = [new WordStore(kv.client('s1'), opts), new WordStore(kv.client('s2'), opts)];
+            const users = ['u0', 'u1', 'u2', 'u3', 'u4', 'u5'];
+            const expectWords = new Map<string, StoredWord[]>();
+            const expectSnooze = new Map<string, number | null>();
+            await Promise.all(users.map(async (u, i) => {
+                let mine: StoredWord[] = [];
+                let snoozed: number | null = null;
+                for (let k = 0; k < 10; k++) {
+                    const s = servers[Math.floor(rnd() * 2)]!;
+                    if (rnd() < 0.5) {
+                        snoozed = rnd() < 0.7 ? c.t + 1000 * (i * 100 + k + 1) : null;
+                        await s.setSnooze(CH, u, snoozed);
+                    } else {
+                        const fn = add(`w${k}`);
+                        mine = fn(mine);
+                        await s.updateUserWords(CH, u, fn);
+                    }
+                }
+                expectWords.set(u, mine);
+                expectSnooze.set(u, snoozed);
+            }));
+            checkHistory(kv);
+            expect(stampOf(kv)).toBe(docOf(kv)!.version);
+            for (const u of users) {
+                expect(docOf(kv)!.users[u] ?? []).toEqual(expectWords.get(u));
+                for (const s of [...servers, new WordStore(kv.client('s3'), opts)]) {
+                    expect(await s.snoozedUntil(CH, u)).toBe(expectSnooze.get(u));
+                    // the hot path sees the same, through the stamp
+                    const {doc} = await s.channelWords(CH);
+                    expect(doc.snoozed?.[u] ?? null).toBe(expectSnooze.get(u));
+                }
+            }
         });
     }
 });
@@ -783,4 +840,50 @@ describe('WordStore failures', () => {
             }
         });
     }
+});
+
+describe('WordStore hot path: stamp reads shared by concurrent posts', () => {
+    it('shares one stamp read among the posts that arrive while another is in flight', async () => {
+        const kv = new FakeKV({latency: () => 2});
+        const store = new WordStore(kv, fast);
+        await store.updateUserWords(CH, U1, add('a'));
+        kv.resetCalls();
+        const first = store.channelWords(CH);
+        const rest = Array.from({length: 9}, () => store.channelWords(CH));
+        const all = await Promise.all([first, ...rest]);
+        expect(all.every((r) => r.version === 1)).toBe(true);
+        expect(kv.count({op: 'get', key: channelStampKey(CH)})).toBe(2); // the first post's, then one for the other nine
+        kv.resetCalls();
+        await store.channelWords(CH);
+        expect(kv.count({op: 'get'})).toBe(1); // an idle channel: one read per post, as before
+    });
+
+    it("never answers with a read that started before the call: a write answered meanwhile is seen", async () => {
+        let slowStampAnswer = false;
+        // The stamp is read at once but its answer takes 30 ms: a read in flight with a value already old.
+        const kv = new FakeKV({latency: (call, phase) => (slowStampAnswer && phase === 'response' && call.client === 's1' && call.key === channelStampKey(CH) ? 30 : 0)});
+        const s1 = new WordStore(kv.client('s1'), fast);
+        const s2 = new WordStore(kv.client('s2'), fast);
+        await s1.updateUserWords(CH, U1, add('a'));
+        await s1.channelWords(CH);
+        slowStampAnswer = true;
+        const early = s1.channelWords(CH); // reads stamp 1, answers 30 ms later
+        await sleep(5);
+        await s2.updateUserWords(CH, U1, add('b')); // answered: every later post must see version 2
+        slowStampAnswer = false;
+        const late = s1.channelWords(CH);
+        expect((await early).version).toBe(1);
+        expect((await late).version).toBe(2);
+        expect((await late).doc.users[U1]).toEqual(words('a', 'b'));
+    });
+
+    it('passes a failed read on to the posts that shared it, and the next post reads again', async () => {
+        const kv = new FakeKV({latency: () => 1});
+        const store = new WordStore(kv, fast);
+        await store.updateUserWords(CH, U1, add('a'));
+        kv.fail({op: 'get', key: channelStampKey(CH), times: 2});
+        const results = await Promise.allSettled([store.channelWords(CH), store.channelWords(CH), store.channelWords(CH)]);
+        expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+        expect((await store.channelWords(CH)).version).toBe(1);
+    });
 });

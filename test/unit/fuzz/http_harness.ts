@@ -47,6 +47,8 @@ export const fakeHost: AlertsHost = {
         if (!isMember(channelId, userId)) throw notFound('member');
         return {channel_id: channelId, user_id: userId} as never;
     },
+    getUsersByIds: async (ids) => Promise.all(ids.filter((id) => users.includes(id)).map((id) => fakeHost.getUser(id))),
+    getChannelMembersByIds: async (channelId, ids) => ids.filter((id) => isMember(channelId, id)).map((id) => ({channel_id: channelId, user_id: id}) as never),
     getTeam: async (id) => ({id, name: 'acme'}) as never,
     getDirectChannel: async (_a, b) => ({id: `dm-${b}`}) as never,
     createPost: async (post) => post as never,
@@ -76,7 +78,7 @@ export interface ApiHarness {
 export async function startApi(): Promise<ApiHarness> {
     let kv = new FakeKV();
     let store = new WordStore(kv, {backoffMs: {base: 1, max: 2}, maxRetries: 3});
-    let snooze = new Snooze(kv);
+    let snooze = new Snooze(store);
     let settings: Settings = {...defaultSettings};
     const app = express().disable('x-powered-by').disable('etag');
     // Rebuilt per request so that reset() takes effect; the router itself keeps no state.
@@ -116,7 +118,7 @@ export async function startApi(): Promise<ApiHarness> {
         reset() {
             kv = new FakeKV();
             store = new WordStore(kv, {backoffMs: {base: 1, max: 2}, maxRetries: 3});
-            snooze = new Snooze(kv);
+            snooze = new Snooze(store);
             settings = {...defaultSettings};
         },
         async close() {

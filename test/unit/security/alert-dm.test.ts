@@ -8,11 +8,10 @@
 import type {Post} from '@mattermost/types/posts';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 
-import {FloodControl} from '../../../server/alerts/flood.js';
 import {codeSpan} from '../../../server/alerts/format.js';
 import type {AlertsHost} from '../../../server/alerts/host.js';
 import {Notifier} from '../../../server/alerts/notifier.js';
-import {Snooze} from '../../../server/alerts/snooze.js';
+import {RecipientLedger} from '../../../server/alerts/recipient_ledger.js';
 import type {Log} from '../../../server/mattermost/logger.js';
 import {boldTexts, excerptProblems, serverMentions, serverProblems} from '../alerts/excerpt_checks.js';
 import {serverMarkdown} from '../alerts/server_markdown.js';
@@ -136,10 +135,8 @@ beforeAll(async () => {
     notifier = new Notifier({
         host,
         log: noLog,
-        kv: api.kv,
         store: api.store,
-        flood: new FloodControl(api.kv),
-        snooze: new Snooze(api.kv),
+        ledger: new RecipientLedger(api.kv),
         // One DM per word: flood control must not hold any back.
         settings: () => ({...api.settings, alertsPerMinute: 10_000, excerptLength}),
         botUserId: () => 'z'.repeat(26),

@@ -1,0 +1,60 @@
+// The API-call figures (server/mattermost/api_calls.ts) and the admin-only route that reports them
+// (server/alerts/api_calls_route.ts), with a host whose calls go through the same counter as the real API's.
+import express from 'express';
+import http from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+
+import {apiCallsRoute, type ApiCallsReport} from '../../../server/alerts/api_calls_route.js';
+import {ApiCallCounter} from '../../../server/mattermost/api_calls.js';
+
+const admin = 'a'.repeat(26);
+const user = 'b'.repeat(26);
+
+describe('API call counts', () => {
+    const counter = new ApiCallCounter();
+    let base = '';
+    let server: http.Server;
+
+    beforeAll(async () => {
+        const host = {
+            getUser: async (id: string) => {
+                counter.count('GetUser'); // as PluginAPI counts every call it makes
+                return {id, roles: id === admin ? 'system_user system_admin' : 'system_user'} as never;
+            },
+        };
+        const app = express().get('/debug/api-calls', apiCallsRoute(host, () => counter.snapshot()));
+        server = http.createServer(app);
+        await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+        base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+    const read = (as?: string) => fetch(`${base}/debug/api-calls`, {headers: as ? {'Mattermost-User-Id': as} : {}});
+
+    it('counts every call by method', () => {
+        const c = new ApiCallCounter();
+        for (const m of ['KVGet', 'CreatePost', 'KVGet']) c.count(m);
+        expect(c.snapshot()).toEqual({total: 3, byMethod: {CreatePost: 1, KVGet: 2}});
+    });
+
+    it('answers system admins only', async () => {
+        expect((await read()).status).toBe(401);
+        expect((await read('not-an-id')).status).toBe(401);
+        expect((await read(user)).status).toBe(403);
+        expect((await read(admin)).status).toBe(200);
+    });
+
+    it("reports this process's figures without its own caller checks", async () => {
+        for (let i = 0; i < 3; i++) await read(admin);
+        counter.count('KVGet');
+        counter.count('KVGet');
+        counter.count('GetUser'); // someone else's GetUser stays in
+        const a = (await (await read(admin)).json()) as ApiCallsReport;
+        expect(a.pid).toBe(process.pid);
+        expect(a.by_method).toEqual({KVGet: 2, GetUser: 1});
+        expect(a.total).toBe(3);
+        const b = (await (await read(admin)).json()) as ApiCallsReport;
+        expect(b).toEqual(a);
+    });
+});

@@ -50,6 +50,7 @@
 // only go up), which sidesteps the MySQL quirk where a CAS with old == new reports success.
 import {FreshReads} from './fresh_reads.js';
 import type {KVStore} from './kv.js';
+import {normalizeWord} from './normalize.js';
 
 export interface StoredWord {
     /** as typed, trimmed */
@@ -186,7 +187,33 @@ function parseDoc(raw: Uint8Array, channelId: string): ChannelDoc {
         // Never "repair" by overwriting: that could destroy words. Refuse loudly instead.
         throw new StoreUnavailableError(`corrupt channel doc for ${channelId}`);
     }
+    rekeyNonAscii(doc);
     return doc;
+}
+
+/**
+ * Keys are derived data, and normalisation has changed between versions for non-ASCII text only (quote
+ * look-alikes now fold to ' and "): a word stored as `don’t` under the old key must still be found by
+ * remove and by the duplicate check, which look it up by today's key. ASCII words keep their stored key
+ * (their normalisation has not changed), so a large document does not pay for this on every read.
+ */
+function rekeyNonAscii(doc: ChannelDoc): void {
+    for (const list of Object.values(doc.users)) {
+        for (const w of list) {
+            if (!isAscii(w.word)) {
+                w.key = normalizeWord(w.word);
+            }
+        }
+    }
+}
+
+function isAscii(text: string): boolean {
+    for (let i = 0; i < text.length; i++) {
+        if (text.charCodeAt(i) > 0x7f) {
+            return false;
+        }
+    }
+    return true;
 }
 
 /** null: missing or unreadable (an unreadable stamp is replaced by the next raise). */

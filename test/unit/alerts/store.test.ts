@@ -235,6 +235,19 @@ describe('WordStore basics', () => {
         expect(stampOf(kv)).toBe(3);
     });
 
+    it('finds a word stored under an older normalisation by today\'s key (curly apostrophe)', async () => {
+        const kv = new FakeKV();
+        const store = new WordStore(kv, fast);
+        await store.updateUserWords(CH, U1, add('deploy'));
+        // As an earlier version stored it: the typographic apostrophe was not folded into the key.
+        const old = docOf(kv)!;
+        old.users[U1] = [...old.users[U1], {word: 'don’t', key: 'don’t'}];
+        kv.poke(channelDocKey(CH), JSON.stringify(old));
+        const upgraded = new WordStore(kv, fast); // a new plugin process: nothing cached
+        expect(await upgraded.getUserWords(CH, U1)).toEqual([{word: 'deploy', key: 'deploy'}, {word: 'don’t', key: "don't"}]);
+        expect(await upgraded.updateUserWords(CH, U1, (list) => list.filter((w) => w.key !== "don't"))).toEqual(words('deploy'));
+    });
+
     it('rejects ids that would break the key layout', async () => {
         const store = new WordStore(new FakeKV(), fast);
         await expect(store.getUserWords('a:b', U1)).rejects.toBeInstanceOf(TypeError);

@@ -61,7 +61,11 @@ describe('bench on the real server, small', () => {
             signal: new AbortController().signal,
             worldName,
         });
-        expect(Object.keys(json)).toEqual(['bench', 'ratio_nomatch', 'ratio_match', 'alert_p50_ms', 'alert_p99_ms', 'missing']);
+        expect(Object.keys(json)).toEqual(['bench', 'ratio_nomatch', 'ratio_match', 'alert_p50_ms', 'alert_p99_ms', 'missing', 'api_calls_per_nomatch_post', 'api_calls_per_alert']);
+        // The plugin's own count (debug/api-calls): one stamp read per post at most, three calls per alert at most.
+        expect(json.api_calls_per_nomatch_post).toBeGreaterThan(0);
+        expect(json.api_calls_per_nomatch_post).toBeLessThanOrEqual(1.05);
+        expect(json.api_calls_per_alert).toBeLessThanOrEqual(5); // cold: each phase is a new plugin process
         expect(json.missing).toBe(0);
         expect(json.alert_p50_ms).toBeGreaterThan(0);
         // 24 match posts, one in four names 3 listeners: 18 alerts, all delivered once.

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type {Client4} from '@mattermost/client';
 
 import {distBundle, prepareBundle} from '../harness/bundle.js';
+import {callsBetween, readPluginApiCalls, sumOf, type PluginApiCalls} from '../harness/plugin_api_calls.js';
 import {RealMattermost, uploadPlugin, type RealUser} from '../harness/world.js';
 
 import {awaitDms, botDmsSince, tallyAlerts, type AlertTally} from './alerts_received.js';
@@ -38,6 +39,9 @@ interface PhaseResult {
     postsPerS: number;
     latenciesMs: number[];
     alerts: AlertTally;
+    /** The plugin API calls our plugin made during the phase (its debug/api-calls route), when it has one. */
+    apiCalls?: number;
+    posts: number;
 }
 
 /** Runs `fn` over `items`, `limit` at a time. */
@@ -68,8 +72,9 @@ function phaseLine(n: number, total: number, r: PhaseResult): string {
     const alerts = a.expected > 0 || a.unexpected > 0 || a.delivered > 0
         ? `alerts ${a.delivered}/${a.expected}, missing ${a.missing}, dup ${a.duplicates}, unexpected ${a.unexpected}, DM p50 ${ms(percentile(a.delaysMs, 50))} p99 ${ms(percentile(a.delaysMs, 99))}`
         : 'no DMs';
+    const calls = r.apiCalls === undefined ? '' : `  API calls ${r.apiCalls} (${(r.apiCalls / r.posts).toFixed(2)} per post)`;
     return `phase ${String(n).padStart(2)}/${total} ${r.workload.padEnd(7)} ${r.plugin.padEnd(6)} ${rate(r.postsPerS).padStart(6)} posts/s  ` +
-        `POST p50 ${ms(percentile(r.latenciesMs, 50))} p99 ${ms(percentile(r.latenciesMs, 99))}  ${alerts}`;
+        `POST p50 ${ms(percentile(r.latenciesMs, 50))} p99 ${ms(percentile(r.latenciesMs, 99))}  ${alerts}${calls}`;
 }
 
 interface Summary {
@@ -166,11 +171,15 @@ export async function runBench(o: BenchOptions, io: BenchIO): Promise<Record<str
         for (const [n, step] of schedule.entries()) {
             signal.throwIfAborted();
             await switchTo(admin, plugins, step.plugin);
+            const readCalls = (): Promise<PluginApiCalls | undefined> =>
+                step.plugin?.label === 'ours' ? readPluginApiCalls(w.url, w.admin.token).catch(() => undefined) : Promise.resolve(undefined);
+            const callsBefore = await readCalls();
             const planned = planPosts(step.workload, o.posts, words, 1000 + n);
             const {posts, wallMs} = await postAll(posterClients, channel.id, planned.map((p) => p.message), aborted);
             const want = step.plugin ? posts.reduce((s: number, p: SentPost) => s + planned[p.index].expected.length, 0) : 0;
             const since = Math.min(...posts.map((p) => p.createAt));
             const dms = await awaitDms(() => botDmsSince(w.db, botIds, since), want, {quietMs: want > 0 ? 15_000 : 3_000});
+            const callsAfter = callsBefore ? await readCalls() : undefined;
             const result: PhaseResult = {
                 workload: step.workload,
                 plugin: step.plugin?.label ?? 'off',
@@ -178,6 +187,8 @@ export async function runBench(o: BenchOptions, io: BenchIO): Promise<Record<str
                 postsPerS: posts.length / (wallMs / 1000),
                 latenciesMs: posts.map((p) => p.latencyMs),
                 alerts: tallyAlerts(posts, step.plugin ? planned : planned.map(() => ({message: '', expected: []})), listenerIds, dms),
+                apiCalls: callsBefore && callsAfter ? sumOf(callsBetween(callsBefore, callsAfter)) : undefined,
+                posts: posts.length,
             };
             results.push(result);
             out(phaseLine(n + 1, schedule.length, result));
@@ -217,6 +228,18 @@ export async function runBench(o: BenchOptions, io: BenchIO): Promise<Record<str
                 }
             }
         }
+        // Plugin API calls (ours only): per post that alerts nobody, from the nomatch phases; per alert, what the
+        // match phases made beyond that per post, per alert delivered.
+        const counted = (workload: WorkloadKind) => results.filter((r) => r.workload === workload && r.plugin === 'ours' && r.apiCalls !== undefined);
+        const sumBy = (rs: PhaseResult[], f: (r: PhaseResult) => number) => rs.reduce((s, r) => s + f(r), 0);
+        if (counted('nomatch').length > 0 && counted('match').length > 0) {
+            const perPost = sumBy(counted('nomatch'), (r) => r.apiCalls!) / sumBy(counted('nomatch'), (r) => r.posts);
+            const m = counted('match');
+            const perAlert = (sumBy(m, (r) => r.apiCalls!) - perPost * sumBy(m, (r) => r.posts)) / sumBy(m, (r) => r.alerts.delivered);
+            out(`  plugin API calls: ${perPost.toFixed(2)} per post that alerts nobody, ${perAlert.toFixed(2)} per alert (each phase a new plugin process)`);
+            ours.api_calls_per_nomatch_post = round(perPost, 2);
+            ours.api_calls_per_alert = round(perAlert, 2);
+        }
         if (plugins.some((p) => p.label === 'anchor')) {
             const ratioOf = (k: string) => Number(ours[k]) / Number(others[`anchor_${k}`]);
             out(`  ours / anchor: throughput ratio without matches ${ratioOf('ratio_nomatch').toFixed(2)}, with ${ratioOf('ratio_match').toFixed(2)}; ` +
@@ -226,7 +249,8 @@ export async function runBench(o: BenchOptions, io: BenchIO): Promise<Record<str
         out(`took ${Math.round((Date.now() - started) / 1000)} s`);
         // The reference's keys first, in its order; the anchor's after them.
         const {ratio_nomatch, ratio_match, alert_p50_ms, alert_p99_ms, missing} = ours;
-        return {bench: 'server', ratio_nomatch, ratio_match, alert_p50_ms, alert_p99_ms, missing, ...others};
+        const {api_calls_per_nomatch_post, api_calls_per_alert} = ours;
+        return {bench: 'server', ratio_nomatch, ratio_match, alert_p50_ms, alert_p99_ms, missing, api_calls_per_nomatch_post, api_calls_per_alert, ...others};
     } finally {
         await world?.stop();
         if (scratchAnchor) {

@@ -1,24 +1,9 @@
 // npm run deploy — uploads the plugin bundle to a running Mattermost server and enables it
-// (tools/deploy/cli.ts; `npm run deploy -- --help`). The TypeScript is bundled in memory with esbuild and
-// run from there, so Node.js 20 runs it without a compile step.
-import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+// (tools/deploy/cli.ts; `npm run deploy -- --help`). The TypeScript is bundled in memory and run from there
+// (scripts/run-ts.mjs), so Node.js 20 runs it without a compile step.
+import {importTypeScript, root} from './run-ts.mjs';
 
-import {build} from 'esbuild';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-const {outputFiles} = await build({
-    entryPoints: [path.join(root, 'tools/deploy/cli.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    write: false,
-    logLevel: 'error',
-});
-const source = outputFiles[0].text;
-const {main} = await import(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`);
+const {main} = await importTypeScript('tools/deploy/cli.ts');
 
 process.exitCode = await main({
     argv: process.argv.slice(2),

@@ -1,7 +1,7 @@
 // Runs a TypeScript entry point without a compile step on disk: esbuild bundles it in memory and Node.js
-// imports the result as a data: URL (as scripts/deploy.mjs does). The real-server harness finds the
-// repository and the fixture from its own file location (import.meta.url), which a data: URL no longer
-// has, so each of the repository's own modules gets its original file URL written in at bundling time.
+// imports the result as a data: URL. The real-server harness finds the repository and the fixture from its
+// own file location (import.meta.url), which a data: URL no longer has, so each of the repository's own
+// modules gets its original file URL written in at bundling time.
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';

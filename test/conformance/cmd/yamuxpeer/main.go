@@ -464,13 +464,28 @@ func runSink(sess *yamux.Session, read bool) {
 	for {
 		st, err := sess.AcceptStream()
 		if err != nil {
-			say("SHUTDOWN %s", strings.TrimSpace(err.Error()))
+			say("SHUTDOWN %s", strings.TrimSpace(shutdownReason(sess, err).Error()))
 			return
 		}
 		if read {
 			go io.Copy(io.Discard, st)
 		}
 	}
+}
+
+// shutdownReason is why the session ended. AcceptStream can return a stream that was still queued when the
+// session shut down instead of the shutdown itself (Go picks among ready select cases at random), and then
+// fails on that stream's window update with "session shutdown". Once the queue (at most the accept backlog)
+// is drained, AcceptStream answers the session's own reason every time.
+func shutdownReason(sess *yamux.Session, first error) error {
+	<-sess.CloseChan()
+	reason := first
+	for i := 0; i < 512; i++ {
+		if _, err := sess.AcceptStream(); err != nil {
+			reason = err
+		}
+	}
+	return reason
 }
 
 // measureRTT opens a stream and times n sequential 100-byte request/response round trips

@@ -711,15 +711,19 @@ export function findAllOccurrences(words: readonly string[], text: string): Arra
     const patterns = keys.map((word) => ({word, ...edgeFlags(word)}));
     const norm = normalizeText(text);
     const candidate: Candidate = {text: norm.text};
-    const out: Array<{word: string; index: number; length: number}> = [];
+    const found: Array<{word: string; index: number; length: number; normStart: number}> = [];
     new Automaton(keys).scan(norm.text, 0, norm.text.length, (k, end) => {
         const p = patterns[k]!;
         const start = end - p.word.length;
         if (!accept(candidate, start, end, p)) return;
         const index = norm.start[start]!;
-        out.push({word: p.word, index, length: norm.end[end - 1]! - index});
+        found.push({word: p.word, index, length: norm.end[end - 1]! - index, normStart: start});
     });
-    return out.sort((a, b) => a.index - b.index || b.length - a.length);
+    // Two overlapping hits of one word can start in the same original character (one character can
+    // normalise to several: ‴ is '''); the one that starts first in the normalised text is the one
+    // WordMatcher.match reports, so it comes first here too.
+    found.sort((a, b) => a.index - b.index || a.normStart - b.normStart || b.length - a.length);
+    return found.map(({word, index, length}) => ({word, index, length}));
 }
 
 // ---- what is searched ------------------------------------------------------------------------------------

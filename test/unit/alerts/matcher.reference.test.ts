@@ -186,6 +186,11 @@ describe('findAllOccurrences (what the excerpt highlights)', () => {
             {word: '서버', index: 0, length: 2},
             {word: '서버', index: 8, length: 2},
         ]);
+        // ‴ normalises to ''' and ´ to ': the hit inside ‴ comes before the one that runs into ´, as in match().
+        expect(findAllOccurrences(['‴'], '‴´')).toEqual([
+            {word: "'''", index: 0, length: 1},
+            {word: "'''", index: 0, length: 2},
+        ]);
         expect(findAllOccurrences([], 'x')).toEqual([]);
         expect(findAllOccurrences(['  '], 'x')).toEqual([]);
     });

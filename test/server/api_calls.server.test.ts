@@ -61,14 +61,13 @@ describe('plugin API calls per post and per alert on a real Mattermost', () => {
         const before = await read();
         const posts = 20;
         for (let i = 0; i < posts; i++) {
+            const mark = sumOf(callsBetween(before, await read()));
             await world.post(poster, channel.id, `${FILLER} (${i})`);
+            // One post at a time: a hook that starts while another's stamp read is in flight shares that read
+            // (by design, fewer calls under load), so each post waits for its own read before the next.
+            await eventually(async () => (sumOf(callsBetween(before, await read())) > mark ? true : undefined), `the hook of post ${i}`, 30_000);
         }
-        // The hook runs after each post is answered: wait until the calls of all of them are in.
-        const after = await eventually(async () => {
-            const now = await read();
-            return sumOf(callsBetween(before, now)) >= posts ? now : undefined;
-        }, `the hooks of ${posts} posts`, 60_000);
-        expect(callsBetween(before, after)).toEqual({KVGet: posts});
+        expect(callsBetween(before, await read())).toEqual({KVGet: posts});
     });
 
     it('a post that alerts three people costs 3 calls, and each alert 2 more: 3 per alert (steady state)', async () => {

@@ -49,6 +49,8 @@ await build({
     outfile: out,
     bundle: true,
     platform: 'node',
+    // workspace packages resolve to their TypeScript sources
+    conditions: ['development'],
     format: 'esm',
     logLevel: 'warning',
 });

@@ -22,6 +22,8 @@ await build({
     outfile: out,
     bundle: true,
     platform: 'node',
+    // workspace packages resolve to their TypeScript sources
+    conditions: ['development'],
     format: 'esm',
     logLevel: 'warning',
 });
@@ -33,6 +35,8 @@ await build({
     outfile: outRef,
     bundle: true,
     platform: 'node',
+    // workspace packages resolve to their TypeScript sources
+    conditions: ['development'],
     format: 'esm',
     logLevel: 'warning',
 });

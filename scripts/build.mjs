@@ -55,6 +55,8 @@ async function bundleServer(entry, outDir) {
         outfile: path.join(outDir, 'plugin.cjs'),
         bundle: true,
         platform: 'node',
+        // workspace packages resolve to their TypeScript sources
+        conditions: ['development'],
         format: 'cjs',
         target: 'node20',
         sourcemap: 'linked',

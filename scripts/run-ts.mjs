@@ -30,6 +30,8 @@ export async function importTypeScript(entry) {
         entryPoints: [path.join(root, entry)],
         bundle: true,
         platform: 'node',
+        // workspace packages resolve to their TypeScript sources
+        conditions: ['development'],
         format: 'esm',
         target: 'node20',
         write: false,

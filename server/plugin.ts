@@ -7,8 +7,8 @@ import manifest from '../plugin.json';
 
 import {AlertsApp} from './alerts/app.js';
 import {parseSettings, pluginSettingsIn, SettingsError} from './alerts/settings.js';
-import {AppError, MattermostPlugin, type CommandArgs, type CommandResponse, type PluginContext, type ServerConfig} from './mattermost/index.js';
-import {pluginLogger} from './mattermost/logger.js';
+import {AppError, MattermostPlugin, type CommandArgs, type CommandResponse, type PluginContext, type ServerConfig} from 'mattermost-plugin-node';
+import {pluginLogger} from 'mattermost-plugin-node';
 
 export class TriggerAlertsPlugin extends MattermostPlugin {
     private app: AlertsApp | undefined;

@@ -3,7 +3,7 @@
 // run to count calls per post and per alert on a real server (every call is a round trip to the server).
 import type {Request, Response} from 'express';
 
-import type {ApiCallCounts} from '../mattermost/api_calls.js';
+import type {ApiCallCounts} from 'mattermost-plugin-node';
 
 import type {AlertsHost} from './host.js';
 

@@ -7,9 +7,9 @@ import path from 'node:path';
 import type {Post} from '@mattermost/types/posts';
 import express from 'express';
 
-import type {PluginAPI} from '../mattermost/api.js';
-import type {Log} from '../mattermost/logger.js';
-import type {CommandArgs, CommandResponse} from '../mattermost/plugin.js';
+import type {PluginAPI} from 'mattermost-plugin-node';
+import type {Log} from 'mattermost-plugin-node';
+import type {CommandArgs, CommandResponse} from 'mattermost-plugin-node';
 
 import {apiCallsRoute} from './api_calls_route.js';
 import {commandDefinition, executeTrigger} from './command.js';

@@ -1,6 +1,6 @@
 // /trigger: the same features as the panel, for clients that do not run webapp plugins (mobile, desktop
 // without plugins). Replies are ephemeral; they act on the channel the command was typed in.
-import type {CommandArgs, CommandResponse} from '../mattermost/plugin.js';
+import type {CommandArgs, CommandResponse} from 'mattermost-plugin-node';
 
 import {codeSpan} from './format.js';
 import {isChannelMember, userTimeZone, type AlertsHost} from './host.js';

@@ -5,7 +5,7 @@ import type {Post} from '@mattermost/types/posts';
 import type {Team} from '@mattermost/types/teams';
 import type {UserProfile} from '@mattermost/types/users';
 
-import {AppError} from '../mattermost/errors.js';
+import {AppError} from 'mattermost-plugin-node';
 
 export interface AlertsHost {
     getUser(userId: string): Promise<UserProfile>;

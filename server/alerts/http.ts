@@ -3,7 +3,7 @@
 import express, {type NextFunction, type Request, type Response} from 'express';
 import {z} from 'zod';
 
-import type {Log} from '../mattermost/logger.js';
+import type {Log} from 'mattermost-plugin-node';
 
 import {isChannelMember, isNotFound, userTimeZone, type AlertsHost} from './host.js';
 import {english, isServerMessageKey, translator, type Text, type Translate} from './i18n.js';

@@ -1,6 +1,6 @@
 // The slice of the plugin KV store the alerts app needs. Every server of a cluster sees the same store;
 // compareAndSet is the only way two servers agree on an update without losing one.
-import type {PluginAPI} from '../mattermost/api.js';
+import type {PluginAPI} from 'mattermost-plugin-node';
 
 export interface KVStore {
     get(key: string): Promise<Uint8Array | null>;

@@ -13,7 +13,7 @@ import type {ChannelMembership} from '@mattermost/types/channels';
 import type {Post} from '@mattermost/types/posts';
 import type {UserProfile} from '@mattermost/types/users';
 
-import type {Log} from '../mattermost/logger.js';
+import type {Log} from 'mattermost-plugin-node';
 
 import {ChannelNamesCache, type ChannelNames} from './channel_names.js';
 import {formatAlert} from './format.js';

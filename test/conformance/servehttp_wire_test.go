@@ -18,7 +18,7 @@ import (
 
 // servehttpFixtures is where cmd/servehttppeer's fixtures live (read by the TypeScript unit tests
 // of the ServeHTTP bridge).
-const servehttpFixtures = "../unit/runtime/fixtures"
+const servehttpFixtures = "../../packages/mattermost-plugin-node/test/runtime/fixtures"
 
 // TestServeHTTPWireFixture: the unit tests' fixture for this line's server/public version is
 // exactly what this version's Z_ServeHTTPArgs encodes to, so those tests decode the real wire

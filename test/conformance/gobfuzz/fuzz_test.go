@@ -14,10 +14,10 @@ const corpusDir = "testdata/fuzz/FuzzDecode"
 
 // FuzzDecode feeds encoding/gob mutations of TypeScript encodings. Whatever Go accepts must survive
 // a Go re-encode unchanged, so every accepted input is a well-defined value the TypeScript side can
-// be compared on (test/unit/fuzz/gob-roundtrip.test.ts does that with the same types).
+// be compared on (packages/mattermost-plugin-node/test/fuzz/gob-roundtrip.test.ts does that with the same types).
 //
 // `go test` runs the checked-in seeds only; `go test -run '^$' -fuzz FuzzDecode -fuzztime 60s` fuzzes.
-// The seeds are written by `FUZZ_WRITE_GO_CORPUS=1 npx vitest run test/unit/fuzz/gob-go-corpus.test.ts`.
+// The seeds are written by `FUZZ_WRITE_GO_CORPUS=1 npx vitest run packages/mattermost-plugin-node/test/fuzz/gob-go-corpus.test.ts`.
 func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, kind uint8, data []byte) {
 		if ClaimsHugeCount(data) {

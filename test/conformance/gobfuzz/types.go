@@ -2,7 +2,7 @@
 // seeded random generator of their values, a comparison that knows what gob cannot transmit, and a
 // native Go fuzz target (fuzz_test.go) whose seed corpus is made of TypeScript encodings.
 //
-// The TypeScript side describes the same types in test/unit/fuzz/gob_types.ts; keep both in step.
+// The TypeScript side describes the same types in packages/mattermost-plugin-node/test/fuzz/gob_types.ts; keep both in step.
 // cmd/gobpeer exposes the generator and a decode/re-encode echo to the TypeScript round-trip tests.
 package gobfuzz
 

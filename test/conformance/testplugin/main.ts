@@ -1,5 +1,5 @@
 // Entry point of the conformance test plugin: like the product, its code loads after the handshake.
-import {runPlugin} from '../../../server/mattermost/runtime.js';
+import {runPlugin} from 'mattermost-plugin-node';
 
 runPlugin(async () => {
     const {ConformancePlugin} = await import('./plugin.js');

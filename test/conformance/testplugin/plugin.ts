@@ -16,8 +16,8 @@ import {
     type PluginClusterEvent,
     type PluginContext,
     type ServerConfig,
-} from '../../../server/mattermost/index.js';
-import type {PluginAPI} from '../../../server/mattermost/api.js';
+} from 'mattermost-plugin-node';
+import type {PluginAPI} from 'mattermost-plugin-node';
 
 type Json = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 // Package wirecases builds the arguments Mattermost's plugin host sends with a ServeHTTP call,
 // using the real types of the server/public version this module is built with, and encodes them
 // with encoding/gob as net/rpc does. cmd/servehttppeer writes them out as fixtures for the
-// TypeScript unit tests (test/unit/runtime/fixtures), and the conformance suite checks, on every
+// TypeScript unit tests (packages/mattermost-plugin-node/test/runtime/fixtures), and the conformance suite checks, on every
 // line of the release matrix, that the fixture of its version is exactly what its types encode.
 //
 // The request's type changed in server/public v0.1.11 (Mattermost 10.7): Z_ServeHTTPArgs.Request

@@ -1,4 +1,4 @@
-// The API-call figures (server/mattermost/api_calls.ts) and the admin-only route that reports them
+// The API-call figures (packages/mattermost-plugin-node/src/mattermost/api_calls.ts) and the admin-only route that reports them
 // (server/alerts/api_calls_route.ts), with a host whose calls go through the same counter as the real API's.
 import express from 'express';
 import http from 'node:http';
@@ -6,7 +6,7 @@ import type {AddressInfo} from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 
 import {apiCallsRoute, type ApiCallsReport} from '../../../server/alerts/api_calls_route.js';
-import {ApiCallCounter} from '../../../server/mattermost/api_calls.js';
+import {ApiCallCounter} from 'mattermost-plugin-node';
 
 const admin = 'a'.repeat(26);
 const user = 'b'.repeat(26);

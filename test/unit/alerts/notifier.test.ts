@@ -12,8 +12,8 @@ import {RecipientLedger} from '../../../server/alerts/recipient_ledger.js';
 import {defaultSettings, type Settings} from '../../../server/alerts/settings.js';
 import {Snooze} from '../../../server/alerts/snooze.js';
 import {WordStore} from '../../../server/alerts/store.js';
-import {AppError} from '../../../server/mattermost/errors.js';
-import type {Log} from '../../../server/mattermost/logger.js';
+import {AppError} from 'mattermost-plugin-node';
+import type {Log} from 'mattermost-plugin-node';
 
 import {FakeKV} from './fake_kv.js';
 

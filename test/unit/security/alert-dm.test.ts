@@ -12,7 +12,7 @@ import {codeSpan} from '../../../server/alerts/format.js';
 import type {AlertsHost} from '../../../server/alerts/host.js';
 import {Notifier} from '../../../server/alerts/notifier.js';
 import {RecipientLedger} from '../../../server/alerts/recipient_ledger.js';
-import type {Log} from '../../../server/mattermost/logger.js';
+import type {Log} from 'mattermost-plugin-node';
 import {boldTexts, excerptProblems, serverMentions, serverProblems} from '../alerts/excerpt_checks.js';
 import {serverMarkdown} from '../alerts/server_markdown.js';
 import {alice, bob, fakeHost, openChannel, startApi, type ApiHarness} from '../fuzz/http_harness.js';

@@ -1,5 +1,5 @@
 // Command yamuxpeer is the real hashicorp/yamux on the other end of the TypeScript yamux
-// unit tests (test/unit/yamux). It dials a unix socket, runs one scenario as the yamux
+// unit tests (packages/mattermost-plugin-node/test/yamux). It dials a unix socket, runs one scenario as the yamux
 // client or server, reports on stdout (one line per fact) and exits 0 on success, 1 with a
 // "FAIL ..." line otherwise. yamux's own log goes to stderr.
 //

@@ -1,8 +1,8 @@
-// Command modelgen writes server/mattermost/generated/models.ts: the gob wire shape and JSON names of the
+// Command modelgen writes packages/mattermost-plugin-node/src/mattermost/generated/models.ts: the gob wire shape and JSON names of the
 // Mattermost model structs the plugin runtime exchanges, read by reflection from the real model package,
 // so that the Go ⇄ @mattermost/types mapping is never typed by hand.
 //
-//	go run ./tools/modelgen > ../../server/mattermost/generated/models.ts
+//	go run ./tools/modelgen > ../../packages/mattermost-plugin-node/src/mattermost/generated/models.ts
 package main
 
 import (

@@ -7,8 +7,7 @@ import manifest from '../plugin.json';
 
 import {AlertsApp} from './alerts/app.js';
 import {parseSettings, pluginSettingsIn, SettingsError} from './alerts/settings.js';
-import {AppError, MattermostPlugin, type CommandArgs, type CommandResponse, type PluginContext, type ServerConfig} from 'mattermost-plugin-node';
-import {pluginLogger} from 'mattermost-plugin-node';
+import {AppError, MattermostPlugin, pluginLogger, type CommandArgs, type CommandResponse, type PluginContext, type ServerConfig} from 'mattermost-plugin-node';
 
 export class TriggerAlertsPlugin extends MattermostPlugin {
     private app: AlertsApp | undefined;

@@ -7,9 +7,7 @@ import path from 'node:path';
 import type {Post} from '@mattermost/types/posts';
 import express from 'express';
 
-import type {PluginAPI} from 'mattermost-plugin-node';
-import type {Log} from 'mattermost-plugin-node';
-import type {CommandArgs, CommandResponse} from 'mattermost-plugin-node';
+import type {CommandArgs, CommandResponse, Log, PluginAPI} from 'mattermost-plugin-node';
 
 import {apiCallsRoute} from './api_calls_route.js';
 import {commandDefinition, executeTrigger} from './command.js';

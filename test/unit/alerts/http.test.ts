@@ -11,8 +11,7 @@ import {alertsRouter} from '../../../server/alerts/http.js';
 import {defaultSettings, type Settings} from '../../../server/alerts/settings.js';
 import {Snooze} from '../../../server/alerts/snooze.js';
 import {WordStore} from '../../../server/alerts/store.js';
-import {AppError} from 'mattermost-plugin-node';
-import type {Log} from 'mattermost-plugin-node';
+import {AppError, type Log} from 'mattermost-plugin-node';
 
 import {FakeKV} from './fake_kv.js';
 

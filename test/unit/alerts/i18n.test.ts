@@ -17,8 +17,7 @@ import {english, translator} from '../../../server/alerts/i18n.js';
 import {defaultSettings, type Settings} from '../../../server/alerts/settings.js';
 import type {SnoozeDuration} from '../../../server/alerts/snooze.js';
 import type {StoredWord} from '../../../server/alerts/store.js';
-import {AppError} from 'mattermost-plugin-node';
-import type {Log} from 'mattermost-plugin-node';
+import {AppError, type Log} from 'mattermost-plugin-node';
 
 import {serverMentions} from './excerpt_checks.js';
 

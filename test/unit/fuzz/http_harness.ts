@@ -12,8 +12,7 @@ import {alertsRouter} from '../../../server/alerts/http.js';
 import {defaultSettings, type Settings} from '../../../server/alerts/settings.js';
 import {Snooze} from '../../../server/alerts/snooze.js';
 import {WordStore} from '../../../server/alerts/store.js';
-import {AppError} from 'mattermost-plugin-node';
-import type {Log} from 'mattermost-plugin-node';
+import {AppError, type Log} from 'mattermost-plugin-node';
 import {FakeKV} from '../alerts/fake_kv.js';
 
 export const alice = 'a'.repeat(26);

@@ -29,6 +29,7 @@ export class AlertsApp {
     readonly notifier: Notifier;
     readonly http: express.Express;
     private readonly snooze: Snooze;
+    private readonly ledger: RecipientLedger;
 
     constructor(
         private readonly api: PluginAPI,
@@ -38,17 +39,20 @@ export class AlertsApp {
         this.store = new WordStore(kv);
         this.snooze = new Snooze(this.store);
         const settings = (): Settings => this.settings;
+        // One ledger for alerts and for the direct channels made when words are set: the same remembered
+        // documents, and one user's writes on this server one at a time.
+        this.ledger = new RecipientLedger(kv);
         this.notifier = new Notifier({
             host: api,
             log,
             store: this.store,
-            ledger: new RecipientLedger(kv),
+            ledger: this.ledger,
             settings,
             botUserId: () => this.botUserId,
             siteURL: () => this.siteURL,
         });
         this.http = express().disable('x-powered-by').disable('etag');
-        this.http.use('/api/v1', alertsRouter({host: api, log, store: this.store, snooze: this.snooze, settings}));
+        this.http.use('/api/v1', alertsRouter({host: api, log, store: this.store, snooze: this.snooze, settings, wordsSet: this.wordsSet}));
         this.http.get('/debug/api-calls', apiCallsRoute(api, () => api.calls.snapshot()));
         this.http.use((_req, res) => {
             res.status(404).json({error: 'no such route'});
@@ -94,6 +98,21 @@ export class AlertsApp {
         await this.api.setProfileImage(this.botUserId, icon);
     }
 
+    /**
+     * The user now has words: their direct channel with the bot is made (if need be) and remembered in their
+     * alert ledger in the background, so that no alert waits for a channel to be made (on the server that is
+     * a channel and two memberships). A failure costs nothing but that: the first alert then asks itself.
+     */
+    private readonly wordsSet = (userId: string): void => {
+        const botUserId = this.botUserId;
+        if (!botUserId) {
+            return;
+        }
+        this.ledger
+            .rememberDirectChannel(userId, async () => (await this.api.getDirectChannel(botUserId, userId)).id)
+            .catch((err: unknown) => this.log.warn('direct channel not made ahead of alerts', 'user_id', userId, 'error', String(err)));
+    };
+
     onPosted(post: Post): Promise<number> {
         return this.notifier.onPosted(post);
     }
@@ -103,6 +122,6 @@ export class AlertsApp {
     }
 
     command(args: CommandArgs): Promise<CommandResponse> {
-        return executeTrigger({host: this.api, store: this.store, snooze: this.snooze, settings: () => this.settings}, args);
+        return executeTrigger({host: this.api, store: this.store, snooze: this.snooze, settings: () => this.settings, wordsSet: this.wordsSet}, args);
     }
 }

@@ -26,6 +26,8 @@ export interface CommandDeps {
     store: WordStore;
     snooze: Snooze;
     settings: () => Settings;
+    /** As HttpDeps.wordsSet: the user now has words (called without waiting; must not throw). */
+    wordsSet?: (userId: string) => void;
 }
 
 /** Splits the argument text: a quoted phrase is one argument. */
@@ -92,6 +94,7 @@ export async function executeTrigger(deps: CommandDeps, args: CommandArgs): Prom
                 if (full) {
                     return reply(tr('command.full', {limit}));
                 }
+                deps.wordsSet?.(userId);
                 return reply(tr('command.added', {word: shown(word)}));
             }
             case 'remove': {

@@ -18,6 +18,11 @@ export interface HttpDeps {
     store: WordStore;
     snooze: Snooze;
     settings: () => Settings;
+    /**
+     * Told (without waiting) that the user now has words in some channel: the app gets the user's direct
+     * channel with the bot ready before their first alert. Must not throw.
+     */
+    wordsSet?: (userId: string) => void;
 }
 
 /** What a detail says: one of ours, put in the caller's words when answering, or zod's own (English) text. */
@@ -110,6 +115,7 @@ const wrap =
 
 export function alertsRouter(deps: HttpDeps): express.Router {
     const {host, log, store, snooze, settings} = deps;
+    const wordsSet = deps.wordsSet ?? (() => {});
     const router = express.Router();
 
     router.use((req, res, next) => {
@@ -172,6 +178,9 @@ export function alertsRouter(deps: HttpDeps): express.Router {
             const body = parse(putWordsBody, req.body);
             const next = toStored(body.words, settings().maxWordsPerChannel);
             const saved = await store.updateUserWords(channelId, userId, () => next);
+            if (saved.length > 0) {
+                wordsSet(userId);
+            }
             res.json(await channelWords(channelId, userId, saved));
         }),
     );
@@ -192,6 +201,7 @@ export function alertsRouter(deps: HttpDeps): express.Router {
                 }
                 return [...current, {word, key}];
             });
+            wordsSet(userId);
             res.status(201).json(await channelWords(channelId, userId, saved));
         }),
     );

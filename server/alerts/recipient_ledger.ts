@@ -2,7 +2,9 @@
 // (the posts the user was already alerted about) and what flood control needs (flood.ts), so that deciding
 // one alert is ONE compare-and-set: the delivery marker and the flood counter are written together or not at
 // all. It also remembers the user's direct channel with the bot (it never changes), so a DM needs no
-// GetDirectChannel call.
+// GetDirectChannel call; the channel is made and remembered when the user sets words
+// (rememberDirectChannel), so that making it (a channel and two memberships on the server) is never part of
+// an alert's delay.
 //
 // KV layout:
 //   tw1:al:<userId>  {"minute":m,"count":n,"held":h,"dm":"<channel id>","posts":[["<marker>",minute],...]}
@@ -10,7 +12,10 @@
 //                    dm: the bot's direct channel with the user; posts: the alerts decided (sent or held
 //                    back) in the last 24 hours, at most MAX_MARKERS, oldest first; a marker is the post id,
 //                    ":<edit time>" added for an edit. Written only by compare-and-set against the bytes last
-//                    seen; expires 24 hours after the last alert decided for the user.
+//                    seen. It does not expire (the direct channel must outlive quiet days); instead a ledger
+//                    whose last decision is a day old is read as a fresh one that keeps only `dm`, which is
+//                    what an expiry did for markers and counters. Documents written by older versions carry a
+//                    24-hour expiry until their next write.
 //
 // The compare-and-set needs the current bytes: this server remembers what it last read or wrote per user and
 // tries that first, so a warm alert costs one KV call; when another server wrote in between, the attempt
@@ -22,8 +27,8 @@ import {ConflictError, KEY_PREFIX, assertId, backoffDelay, decodeText, encodeJSO
 
 export const ledgerKey = (userId: string): string => `${KEY_PREFIX}al:${userId}`;
 
-/** A user nobody alerted for a day starts afresh (and so does the held-back count, as it always did). */
-export const LEDGER_TTL_SECONDS = 24 * 60 * 60;
+/** A user nobody alerted for a day starts afresh, held-back count included (only the direct channel stays). */
+export const IDLE_RESET_MINUTES = 24 * 60;
 /** How long a post is remembered as decided for a user: longer than any redelivery of the same post. */
 export const MARKER_MINUTES = 24 * 60;
 /** Markers kept at most (the newest): bounds the document for users alerted all day long. */
@@ -91,6 +96,17 @@ export function parseLedger(raw: Uint8Array | null): LedgerRecord {
     };
 }
 
+/**
+ * The record as an alert at `minute` sees it: a ledger whose last decision is IDLE_RESET_MINUTES old counts
+ * as fresh but for its direct channel (what the document's expiry did before it kept the channel).
+ */
+export function liveRecord(record: LedgerRecord, minute: number): LedgerRecord {
+    if (minute - record.minute < IDLE_RESET_MINUTES) {
+        return record;
+    }
+    return record.dm !== undefined ? {...EMPTY, dm: record.dm} : EMPTY;
+}
+
 /** The markers a write keeps: the last day's, the newest MAX_MARKERS - 1 of them, then `marker`. */
 function withMarker(posts: LedgerRecord['posts'], marker: string, minute: number): LedgerRecord['posts'] {
     const kept = posts.filter(([, m]) => minute - m < MARKER_MINUTES);
@@ -127,16 +143,7 @@ export class RecipientLedger {
      */
     claim(userId: string, marker: string, limitPerMinute: number, directChannel: () => Promise<string>): Promise<Claim> {
         assertId('user', userId);
-        const previous = this.queues.get(userId) ?? Promise.resolve();
-        const run = previous.then(() => this.decide(userId, marker, limitPerMinute, directChannel), () => this.decide(userId, marker, limitPerMinute, directChannel));
-        const settled = run.then(() => undefined, () => undefined);
-        this.queues.set(userId, settled);
-        void settled.then(() => {
-            if (this.queues.get(userId) === settled) {
-                this.queues.delete(userId);
-            }
-        });
-        return run;
+        return this.serialised(userId, () => this.decide(userId, marker, limitPerMinute, directChannel));
     }
 
     /**
@@ -147,6 +154,72 @@ export class RecipientLedger {
         this.dmReplacements.set(userId, dmChannelId);
     }
 
+    /**
+     * Makes sure the ledger knows the user's direct channel with the bot, asking `directChannel` (which makes
+     * the channel if need be) only when it does not: called when the user sets words, so that their first
+     * alert neither makes a channel nor waits for one. Costs nothing when this server already saw the channel
+     * in the ledger, one KV read when another server wrote it. Resolves the channel id, or undefined when
+     * another process's write raced this one too often (the alert path then asks as before); throws
+     * StoreUnavailableError when the KV fails and whatever `directChannel` throws.
+     */
+    rememberDirectChannel(userId: string, directChannel: () => Promise<string>): Promise<string | undefined> {
+        assertId('user', userId);
+        return this.serialised(userId, () => this.ensureDm(userId, directChannel));
+    }
+
+    /** Runs `task` after every earlier decision about `userId` on this server (never two at once). */
+    private serialised<T>(userId: string, task: () => Promise<T>): Promise<T> {
+        const previous = this.queues.get(userId) ?? Promise.resolve();
+        const run = previous.then(task, task);
+        const settled = run.then(() => undefined, () => undefined);
+        this.queues.set(userId, settled);
+        void settled.then(() => {
+            if (this.queues.get(userId) === settled) {
+                this.queues.delete(userId);
+            }
+        });
+        return run;
+    }
+
+    private async ensureDm(userId: string, directChannel: () => Promise<string>): Promise<string | undefined> {
+        const key = ledgerKey(userId);
+        const known = this.seen.get(userId)?.record.dm;
+        if (known !== undefined) {
+            return known;
+        }
+        let current = await this.read(userId, key);
+        if (current.record.dm !== undefined) {
+            return current.record.dm;
+        }
+        const dm = await directChannel();
+        for (let conflicts = 0; ; ) {
+            // Only `dm` is added: markers and counters stay as they are, so an alert decided in between is
+            // neither undone nor counted twice.
+            const next: LedgerRecord = {...current.record, dm};
+            const bytes = encodeJSON(next);
+            let ok: boolean;
+            try {
+                ok = await kvCall('write alert ledger', () => this.kv.compareAndSet(key, current.raw, bytes));
+            } catch (err) {
+                this.seen.delete(userId);
+                throw err;
+            }
+            if (ok) {
+                this.remember(userId, {raw: bytes, record: next});
+                return dm;
+            }
+            this.seen.delete(userId);
+            if (conflicts >= this.maxRetries) {
+                return undefined;
+            }
+            await sleep(backoffDelay(conflicts++, this.backoff.base, this.backoff.max));
+            current = await this.read(userId, key);
+            if (current.record.dm !== undefined) {
+                return current.record.dm; // another server remembered it first
+            }
+        }
+    }
+
     private async decide(userId: string, marker: string, limitPerMinute: number, directChannel: () => Promise<string>): Promise<Claim> {
         const key = ledgerKey(userId);
         let useSeen = true;
@@ -154,19 +227,22 @@ export class RecipientLedger {
             const remembered = useSeen ? this.seen.get(userId) : undefined;
             const current = remembered ?? (await this.read(userId, key));
             const now = this.now();
-            if (current.record.posts.some(([m]) => m === marker)) {
+            const record = liveRecord(current.record, minuteOf(now));
+            if (record.posts.some(([m]) => m === marker)) {
                 return {outcome: 'duplicate'};
             }
-            const decision = floodStep(current.record, now, limitPerMinute);
-            let dm = this.dmReplacements.get(userId) ?? current.record.dm;
+            const decision = floodStep(record, now, limitPerMinute);
+            let dm = this.dmReplacements.get(userId) ?? record.dm;
             if (decision.allowed && dm === undefined) {
                 dm = await directChannel();
             }
-            const next: LedgerRecord = {...decision.next, ...(dm !== undefined ? {dm} : {}), posts: withMarker(current.record.posts, marker, minuteOf(now))};
+            const next: LedgerRecord = {...decision.next, ...(dm !== undefined ? {dm} : {}), posts: withMarker(record.posts, marker, minuteOf(now))};
             const bytes = encodeJSON(next);
             let ok: boolean;
             try {
-                ok = await kvCall('write alert ledger', () => this.kv.compareAndSet(key, current.raw, bytes, {expireInSeconds: LEDGER_TTL_SECONDS}));
+                // No expiry (see the layout above); written over a document of an older version, this also
+                // clears the expiry that version set.
+                ok = await kvCall('write alert ledger', () => this.kv.compareAndSet(key, current.raw, bytes));
             } catch (err) {
                 this.seen.delete(userId); // the write may or may not have landed
                 throw err;

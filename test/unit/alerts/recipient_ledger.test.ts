@@ -2,7 +2,7 @@
 // flood counter together), across servers sharing the KV, with the KV calls each decision costs.
 import {describe, expect, it} from 'vitest';
 
-import {LEDGER_TTL_SECONDS, MAX_MARKERS, MARKER_MINUTES, RecipientLedger, ledgerKey, type Claim} from '../../../server/alerts/recipient_ledger.js';
+import {IDLE_RESET_MINUTES, MAX_MARKERS, MARKER_MINUTES, RecipientLedger, ledgerKey, type Claim} from '../../../server/alerts/recipient_ledger.js';
 import {ConflictError, StoreUnavailableError} from '../../../server/alerts/store.js';
 import {FakeKV, randomLatency, seededRandom} from './fake_kv.js';
 
@@ -45,7 +45,7 @@ describe('RecipientLedger', () => {
 
         expect(ledgerKey(U)).toBe(`tw1:al:${U}`);
         expect(stored(kv)).toEqual({minute: Math.floor(c.t / MINUTE), count: 2, held: 0, dm: DM, posts: [['post1', Math.floor(c.t / MINUTE)], ['post2', Math.floor(c.t / MINUTE)]]});
-        expect(kv.expireAt(ledgerKey(U))).toBe(c.t + LEDGER_TTL_SECONDS * 1000);
+        expect(kv.expireAt(ledgerKey(U))).toBe(0); // never: the direct channel outlives quiet days
         expect(kv.keys()).toEqual([ledgerKey(U)]);
     });
 
@@ -164,14 +164,30 @@ describe('RecipientLedger', () => {
         expect(await ledger.claim(U, 'p4', 1000, directChannel())).toMatchObject({outcome: 'send'});
     });
 
-    it('starts afresh when the ledger expired (a day without alerts)', async () => {
+    it('starts afresh after a day without alerts, markers and held-back count included, but keeps the direct channel', async () => {
         const c = clock();
         const kv = new FakeKV({now: c.now});
-        await new RecipientLedger(kv, {now: c.now}).claim(U, 'p1', 0, directChannel());
+        const s1 = new RecipientLedger(kv, {now: c.now});
+        await s1.claim(U, 'p0', 5, directChannel());
+        await s1.claim(U, 'p1', 0, directChannel());
         expect(stored(kv).held).toBe(1);
-        c.t += LEDGER_TTL_SECONDS * 1000;
-        // A server that still remembers the expired bytes: its attempt fails, it reads, and starts from nothing.
-        expect(await new RecipientLedger(kv, {now: c.now}).claim(U, 'p2', 5, directChannel())).toEqual({outcome: 'send', held: 0, dmChannelId: DM});
+        c.t += (IDLE_RESET_MINUTES - 1) * MINUTE;
+        expect(await new RecipientLedger(kv, {now: c.now}).claim(U, 'p1', 0, directChannel())).toEqual({outcome: 'duplicate'});
+        c.t += MINUTE;
+        const dm = directChannel('x'.repeat(26));
+        // The server that wrote it still remembers the bytes: they are current, and read as fresh all the same.
+        expect(await s1.claim(U, 'p1', 5, dm)).toEqual({outcome: 'send', held: 0, dmChannelId: DM});
+        expect(dm.calls).toBe(0);
+        expect(stored(kv)).toMatchObject({count: 1, held: 0, dm: DM, posts: [['p1', Math.floor(c.t / MINUTE)]]});
+    });
+
+    it('clears the expiry an older version gave the document with its next write', async () => {
+        const c = clock();
+        const kv = new FakeKV({now: c.now});
+        await kv.set(ledgerKey(U), JSON.stringify({minute: Math.floor(c.t / MINUTE), count: 1, held: 0, dm: DM, posts: [['p0', Math.floor(c.t / MINUTE)]]}), {expireInSeconds: 86_400});
+        expect(kv.expireAt(ledgerKey(U))).toBeGreaterThan(0);
+        expect(await new RecipientLedger(kv, {now: c.now}).claim(U, 'p1', 5, directChannel())).toMatchObject({outcome: 'send', dmChannelId: DM});
+        expect(kv.expireAt(ledgerKey(U))).toBe(0);
     });
 
     it('overwrites a ledger it cannot read (counters and markers only)', async () => {
@@ -216,5 +232,93 @@ describe('RecipientLedger', () => {
         ledger.replaceDirectChannel(U, other);
         expect(await ledger.claim(U, 'p2', 10, directChannel())).toEqual({outcome: 'send', held: 0, dmChannelId: other});
         expect(stored(kv).dm).toBe(other);
+    });
+
+    describe('rememberDirectChannel (when words are set)', () => {
+        it('makes the channel once and writes it to the ledger; the first alert then costs one compare-and-set and no lookup', async () => {
+            const c = clock();
+            const kv = new FakeKV({now: c.now});
+            const ledger = new RecipientLedger(kv, {now: c.now});
+            const make = directChannel();
+            expect(await ledger.rememberDirectChannel(U, make)).toBe(DM);
+            expect(make.calls).toBe(1);
+            expect(kv.calls.map((x) => x.op)).toEqual(['get', 'compareAndSet']);
+            expect(stored(kv)).toEqual({minute: 0, count: 0, held: 0, dm: DM, posts: []});
+            expect(kv.expireAt(ledgerKey(U))).toBe(0);
+            kv.resetCalls();
+            expect(await ledger.rememberDirectChannel(U, make)).toBe(DM); // known on this server: nothing asked
+            expect(kv.calls).toEqual([]);
+            const onAlert = directChannel('x'.repeat(26));
+            expect(await ledger.claim(U, 'p1', 10, onAlert)).toEqual({outcome: 'send', held: 0, dmChannelId: DM});
+            expect(onAlert.calls).toBe(0);
+            expect(kv.calls.map((x) => x.op)).toEqual(['compareAndSet']);
+            expect(make.calls).toBe(1);
+        });
+
+        it('another server finds it with one read; a new process alerting finds it in the ledger', async () => {
+            const c = clock();
+            const kv = new FakeKV({now: c.now});
+            await new RecipientLedger(kv.client('s1'), {now: c.now}).rememberDirectChannel(U, directChannel());
+            kv.resetCalls();
+            const make = directChannel('x'.repeat(26));
+            expect(await new RecipientLedger(kv.client('s2'), {now: c.now}).rememberDirectChannel(U, make)).toBe(DM);
+            expect(make.calls).toBe(0);
+            expect(kv.calls.map((x) => x.op)).toEqual(['get']);
+            const onAlert = directChannel('x'.repeat(26));
+            expect(await new RecipientLedger(kv.client('s3'), {now: c.now}).claim(U, 'p1', 10, onAlert)).toMatchObject({outcome: 'send', dmChannelId: DM});
+            expect(onAlert.calls).toBe(0);
+        });
+
+        it('adds only the channel to a ledger with alerts in it: markers and counters stay', async () => {
+            const c = clock();
+            const kv = new FakeKV({now: c.now});
+            kv.poke(ledgerKey(U), JSON.stringify({minute: Math.floor(c.t / MINUTE), count: 0, held: 2, posts: [['p0', Math.floor(c.t / MINUTE)]]}));
+            const ledger = new RecipientLedger(kv, {now: c.now});
+            expect(await ledger.rememberDirectChannel(U, directChannel())).toBe(DM);
+            expect(stored(kv)).toEqual({minute: Math.floor(c.t / MINUTE), count: 0, held: 2, dm: DM, posts: [['p0', Math.floor(c.t / MINUTE)]]});
+            expect(await ledger.claim(U, 'p0', 10, directChannel())).toEqual({outcome: 'duplicate'});
+            expect(await ledger.claim(U, 'p1', 10, directChannel())).toEqual({outcome: 'send', held: 2, dmChannelId: DM});
+        });
+
+        for (const seed of [1, 2, 3]) {
+            it(`racing alerts decided on another server: none undone, none decided twice, the channel kept (seed ${seed})`, async () => {
+                const c = clock();
+                const kv = new FakeKV({now: c.now, latency: randomLatency(seededRandom(seed), 3)});
+                const s1 = new RecipientLedger(kv.client('s1'), {now: c.now});
+                const s2 = new RecipientLedger(kv.client('s2'), {now: c.now});
+                const posts = Array.from({length: 12}, (_, i) => `p${i}`);
+                // Held back (limit 0): those decisions write markers and counts but never ask for a channel,
+                // so the ledger has no channel while s1 adds it over s2's writes.
+                await s2.claim(U, posts[0]!, 0, directChannel());
+                const [remembered, ...claims] = await Promise.all([
+                    s1.rememberDirectChannel(U, directChannel()),
+                    ...posts.slice(1).map((p) => s2.claim(U, p, 0, directChannel())),
+                ]);
+                expect(remembered).toBe(DM);
+                expect(claims.every((x) => x.outcome === 'held')).toBe(true);
+                expect(stored(kv)).toMatchObject({held: 12, dm: DM});
+                expect(stored(kv).posts.map(([m]) => m).sort()).toEqual([...posts].sort());
+                // every post is still decided, on either server
+                for (const p of posts) {
+                    expect(await s1.claim(U, p, 1000, directChannel())).toEqual({outcome: 'duplicate'});
+                }
+            });
+        }
+
+        it('fails without writing when the KV or the channel lookup fails', async () => {
+            const c = clock();
+            const kv = new FakeKV({now: c.now});
+            const ledger = new RecipientLedger(kv, {now: c.now});
+            kv.fail({op: 'get'});
+            await expect(ledger.rememberDirectChannel(U, directChannel())).rejects.toBeInstanceOf(StoreUnavailableError);
+            await expect(ledger.rememberDirectChannel(U, async () => {
+                throw new Error('no channel');
+            })).rejects.toThrow('no channel');
+            expect(kv.keys()).toEqual([]);
+            // and an alert after that still gets its channel the old way
+            const onAlert = directChannel();
+            expect(await ledger.claim(U, 'p1', 10, onAlert)).toMatchObject({outcome: 'send', dmChannelId: DM});
+            expect(onAlert.calls).toBe(1);
+        });
     });
 });

@@ -1,0 +1,511 @@
+package roundtrip
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/mattermost/mattermost/server/public/plugin"
+
+	"triggeralerts/conformance/harness"
+	"triggeralerts/conformance/roundtrip/rt"
+)
+
+// TSPluginEnv names the TypeScript round-trip plugin's directory (built by
+// scripts/build-roundtrip-plugin.mjs). When it is unset the default build directory is used if it
+// exists; when it is set, the directory must exist.
+const TSPluginEnv = "CONFORMANCE_ROUNDTRIP_PLUGIN_DIR"
+
+// requireComplete makes the newest line fail while a method or hook is not covered by the TypeScript
+// plugin (older lines lack methods the package has; those are checked by TestNotSupported instead).
+const requireComplete = false
+
+// serverVersion is what the recorder's GetServerVersion answers outside a case; the TypeScript
+// runtime's NotSupportedError must name it.
+const serverVersion = "9.99.1"
+
+var (
+	refDir string // the built Go reference plugin
+	tsDir  string // the TypeScript plugin, or "" when not built
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	if err := harness.InitGlobalLogger(os.Getenv("CONFORMANCE_VERBOSE") != ""); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	dir, err := os.MkdirTemp("", "roundtrip-refplugin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	defer os.RemoveAll(dir)
+	if err := BuildRefPlugin(dir); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	refDir = dir
+	if env := os.Getenv(TSPluginEnv); env != "" {
+		abs, err := filepath.Abs(env)
+		if err == nil {
+			_, err = harness.CheckPluginDir(abs)
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "$%s: %v\n", TSPluginEnv, err)
+			return 2
+		}
+		tsDir = abs
+	} else if abs, err := filepath.Abs("../build/roundtrip-tsplugin"); err == nil {
+		if _, err := harness.CheckPluginDir(abs); err == nil {
+			tsDir = abs
+		}
+	}
+	return m.Run()
+}
+
+// side is one plugin under the host code with its recorder.
+type side struct {
+	name string
+	ts   bool
+	host *Host
+	rec  *Recorder
+}
+
+func startSide(t *testing.T, name, dir string, ts bool) *side {
+	t.Helper()
+	rec := NewRecorder(serverVersion)
+	h, err := StartHost(t.TempDir(), dir, rec)
+	if err != nil {
+		t.Fatalf("%s plugin: %v", name, err)
+	}
+	t.Cleanup(func() {
+		h.Close()
+		if t.Failed() && os.Getenv("CONFORMANCE_VERBOSE") != "" {
+			t.Logf("%s host log:\n%s", name, h.Log())
+		}
+	})
+	return &side{name: name, ts: ts, host: h, rec: rec}
+}
+
+func requireTS(t *testing.T) {
+	t.Helper()
+	if tsDir == "" {
+		t.Skipf("the TypeScript round-trip plugin is not built (node scripts/build-roundtrip-plugin.mjs, or set $%s)", TSPluginEnv)
+	}
+}
+
+// coverage collects what the TypeScript plugin could not do, reported at the end of a test.
+type coverage struct {
+	mu        []string
+	uncovered map[string]string
+}
+
+func (c *coverage) add(name, why string) {
+	if c.uncovered == nil {
+		c.uncovered = map[string]string{}
+	}
+	c.uncovered[name] = why
+}
+
+func (c *coverage) report(t *testing.T, what string, total int) {
+	t.Helper()
+	names := make([]string, 0, len(c.uncovered))
+	for n := range c.uncovered {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	t.Logf("%s: %d of %d covered by the TypeScript plugin", what, total-len(names), total)
+	if len(names) == 0 {
+		return
+	}
+	var b strings.Builder
+	for _, n := range names {
+		fmt.Fprintf(&b, "\n  %s: %s", n, c.uncovered[n])
+	}
+	if requireComplete && harness.NewestHost {
+		t.Errorf("NOT COVERED by the TypeScript plugin (%d):%s", len(names), b.String())
+	} else {
+		t.Logf("NOT COVERED by the TypeScript plugin (%d):%s", len(names), b.String())
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// API
+
+type apiCase struct {
+	calls []Call
+	resp  rt.CallResponse
+	err   error
+}
+
+func apiMethods() []reflect.Method {
+	var out []reflect.Method
+	for _, m := range rt.SortedMethods(reflect.TypeFor[plugin.API]()) {
+		if _, manual := rt.ManualAPI[m.Name]; !manual {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func caseName(name string, mode rt.Mode) string { return name + "/" + string(mode) }
+
+// runAPI calls every method in every mode through the plugin and returns what happened, by case name.
+func runAPI(s *side) map[string]*apiCase {
+	out := map[string]*apiCase{}
+	for _, m := range apiMethods() {
+		for _, mode := range rt.Modes(m.Type) {
+			req := rt.CallRequest{Method: m.Name, Mode: mode}
+			if s.ts {
+				req.Args = rt.ArgsJSON(m.Name, m.Type, rt.NewGen().Args(m.Name, m.Type))
+			}
+			c := &apiCase{}
+			s.rec.Arm(m.Name, mode)
+			c.err = s.host.Control(http.MethodPost, rt.RouteAPI, req, &c.resp)
+			c.calls = s.rec.Disarm()
+			out[caseName(m.Name, mode)] = c
+		}
+	}
+	return out
+}
+
+// sampleArgs is what the Go reference plugin passed, as the recorder sees arguments: readers as their
+// bytes, a variadic list spread, LoadPluginConfiguration's destination not at all.
+func sampleArgs(name string, ft reflect.Type) []reflect.Value {
+	if name == "LoadPluginConfiguration" {
+		return nil
+	}
+	args := rt.NewGen().Args(name, ft)
+	var out []reflect.Value
+	for i, a := range args {
+		switch {
+		case rt.IsReader(ft.In(i)):
+			out = append(out, reflect.ValueOf(rt.ReaderBytes(name, i)))
+		case ft.IsVariadic() && i == ft.NumIn()-1:
+			// The host's Log* glue sends the key-value pairs as strings (plugin/stringifier.go).
+			for j := 0; j < a.Len(); j++ {
+				out = append(out, reflect.ValueOf(fmt.Sprintf("%+v", a.Index(j).Interface())))
+			}
+		default:
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func argsDiff(want, got []reflect.Value) []string {
+	var out []string
+	n := max(len(want), len(got))
+	for i := 0; i < n; i++ {
+		var w, g reflect.Value
+		if i < len(want) {
+			w = want[i]
+		}
+		if i < len(got) {
+			g = got[i]
+		}
+		out = append(out, rt.ValueDiff(fmt.Sprintf("arg%d", i), w, g)...)
+	}
+	return out
+}
+
+func errorsDiff(want, got *rt.ErrorJSON) []string {
+	switch {
+	case want == nil && got == nil:
+		return nil
+	case want == nil || got == nil || *want != *got:
+		return []string{fmt.Sprintf("error: want %s, got %s", errString(want), errString(got))}
+	}
+	return nil
+}
+
+func errString(e *rt.ErrorJSON) string {
+	if e == nil {
+		return "no error"
+	}
+	return fmt.Sprintf("%+v", *e)
+}
+
+// expectedResults is what the methods' samples are as results (TableJSON, no hidden fields) and error.
+func expectedResults(name string, ft reflect.Type, mode rt.Mode) ([]any, *rt.ErrorJSON) {
+	if name == "LoadPluginConfiguration" {
+		if mode == rt.Err {
+			// The host's glue drops the error (client_rpc.go logs it and returns nil): the plugin sees
+			// no error and an untouched destination.
+			return []any{map[string]any{}}, nil
+		}
+		return []any{rt.TableJSON(ConfigSample(), false)}, nil
+	}
+	results, errJSON := rt.ResultsOf(ft, rt.NewGen().Returns(name, ft, mode))
+	if errJSON != nil && errJSON.Type == "error" {
+		errJSON.Code = 0
+	}
+	return results, errJSON
+}
+
+func checkOneCall(c *apiCase) []string {
+	if c.err != nil {
+		return []string{c.err.Error()}
+	}
+	if len(c.calls) != 1 {
+		return []string{fmt.Sprintf("the fake API received %d calls of the method, want 1", len(c.calls))}
+	}
+	return nil
+}
+
+// TestRoundTripAPI: every plugin.API method of this line, called by the Go reference plugin and by the
+// TypeScript plugin with the same samples, must reach the fake API with the same arguments and give
+// the plugins the same results and errors.
+func TestRoundTripAPI(t *testing.T) {
+	goSide := startSide(t, "Go reference", refDir, false)
+	goCases := runAPI(goSide)
+
+	// The reference plugin proves the harness: the fake API got the samples, the plugin the sample results.
+	for _, m := range apiMethods() {
+		for _, mode := range rt.Modes(m.Type) {
+			name := caseName(m.Name, mode)
+			c := goCases[name]
+			problems := checkOneCall(c)
+			if len(problems) == 0 {
+				if m.Name != "LoadPluginConfiguration" {
+					problems = append(problems, argsDiff(sampleArgs(m.Name, m.Type), c.calls[0].Args)...)
+				}
+				wantRes, wantErr := expectedResults(m.Name, m.Type, mode)
+				if mode == rt.OK {
+					problems = append(problems, harness.Diff(wantRes, c.resp.Results)...)
+				}
+				problems = append(problems, errorsDiff(wantErr, c.resp.Error)...)
+			}
+			if len(problems) > 0 {
+				t.Errorf("Go reference plugin, %s:\n  %s", name, strings.Join(problems, "\n  "))
+			}
+		}
+	}
+
+	requireTS(t)
+	tsSide := startSide(t, "TypeScript", tsDir, true)
+	tsCases := runAPI(tsSide)
+	var cov coverage
+	total := 0
+	for _, m := range apiMethods() {
+		total++
+		for _, mode := range rt.Modes(m.Type) {
+			name := caseName(m.Name, mode)
+			g, ts := goCases[name], tsCases[name]
+			if ts.err == nil && ts.resp.Uncovered != "" {
+				cov.add(m.Name, ts.resp.Uncovered)
+				continue
+			}
+			problems := checkOneCall(ts)
+			if len(problems) == 0 && len(g.calls) == 1 {
+				problems = append(problems, argsDiff(g.calls[0].Args, ts.calls[0].Args)...)
+				if mode == rt.OK {
+					problems = append(problems, harness.Diff(g.resp.Results, ts.resp.Results, harness.ZeroScalarsAsMissing())...)
+				}
+				problems = append(problems, errorsDiff(g.resp.Error, ts.resp.Error)...)
+			}
+			if len(problems) > 0 {
+				t.Errorf("TypeScript plugin, %s (want: what the Go reference plugin got):\n  %s", name, strings.Join(problems, "\n  "))
+			}
+		}
+	}
+	cov.report(t, "API methods", total)
+	for _, c := range tsSide.rec.other {
+		if c.Method != "GetServerVersion" && !strings.HasPrefix(c.Method, "Log") {
+			t.Logf("the TypeScript runtime also called %s outside the cases", c.Method)
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hooks
+
+type hookCase struct {
+	out []reflect.Value
+	log rt.HookLog
+	err error
+}
+
+// hookMethods lists the hooks of this line the round trip drives, OnDeactivate last (a runtime may wind
+// down after it).
+func hookMethods() []reflect.Method {
+	var out []reflect.Method
+	var last []reflect.Method
+	for _, m := range rt.SortedMethods(reflect.TypeFor[plugin.Hooks]()) {
+		if _, manual := rt.ManualHooks[m.Name]; manual {
+			continue
+		}
+		if m.Name == "OnDeactivate" {
+			last = append(last, m)
+			continue
+		}
+		out = append(out, m)
+	}
+	return append(out, last...)
+}
+
+// armFor is what a plugin is told before the hook is called: the TypeScript plugin gets the sample
+// results as JSON (with the fields Go's JSON leaves out, under their Go names) and the error.
+func armFor(s *side, name string, ft reflect.Type, mode rt.Mode) rt.HookArm {
+	arm := rt.HookArm{Hook: name, Mode: mode}
+	if !s.ts {
+		return arm
+	}
+	out := rt.NewGen().Returns(name, ft, mode)
+	for i, v := range out {
+		rtp := ft.Out(i)
+		switch {
+		case rt.IsAppError(rtp) || rt.IsError(rtp):
+			if !v.IsNil() && arm.Error == nil {
+				arm.Error = rt.ErrorOf(v.Interface().(error))
+			}
+		default:
+			arm.Results = append(arm.Results, rt.TableJSON(v, true))
+		}
+	}
+	return arm
+}
+
+func runHooks(t *testing.T, s *side) map[string]*hookCase {
+	t.Helper()
+	hooks, err := s.host.Hooks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hv := reflect.ValueOf(hooks)
+	out := map[string]*hookCase{}
+	for _, m := range hookMethods() {
+		for _, mode := range rt.Modes(m.Type) {
+			c := &hookCase{}
+			out[caseName(m.Name, mode)] = c
+			if c.err = s.host.Control(http.MethodPost, rt.RouteHookArm, armFor(s, m.Name, m.Type, mode), nil); c.err != nil {
+				continue
+			}
+			args := rt.NewGen().Args(m.Name, m.Type)
+			fn := hv.MethodByName(m.Name)
+			if !harness.Within(CallTimeout, func() { c.out = fn.Call(args) }) {
+				c.err = fmt.Errorf("the hook did not return within %s", CallTimeout)
+				continue
+			}
+			c.err = s.host.Control(http.MethodGet, rt.RouteHookLog+"?hook="+m.Name, nil, &c.log)
+		}
+	}
+	return out
+}
+
+func outDiff(ft reflect.Type, want, got []reflect.Value) []string {
+	var out []string
+	for i := 0; i < ft.NumOut(); i++ {
+		var w, g reflect.Value
+		if i < len(want) {
+			w = want[i]
+		}
+		if i < len(got) {
+			g = got[i]
+		}
+		if rt.IsError(ft.Out(i)) {
+			// A plain error arrives as the host's *plugin.ErrorString: compare what it says.
+			var we, ge *rt.ErrorJSON
+			if w.IsValid() && !w.IsNil() {
+				we = rt.ErrorOf(w.Interface().(error))
+				we.Code = 0
+			}
+			if g.IsValid() && !g.IsNil() {
+				ge = rt.ErrorOf(g.Interface().(error))
+			}
+			out = append(out, errorsDiff(we, ge)...)
+			continue
+		}
+		out = append(out, rt.ValueDiff(fmt.Sprintf("result%d", i), w, g)...)
+	}
+	return out
+}
+
+func oneHookCall(c *hookCase) []string {
+	if c.err != nil {
+		return []string{c.err.Error()}
+	}
+	if len(c.log.Calls) != 1 {
+		return []string{fmt.Sprintf("the plugin's hook ran %d times, want 1", len(c.log.Calls))}
+	}
+	return nil
+}
+
+// TestRoundTripHooks: every hook of this line, called by the host with the samples, must reach the Go
+// reference plugin and the TypeScript plugin with the same arguments, and what each returns (the
+// samples, or the sample error) must reach the host the same.
+func TestRoundTripHooks(t *testing.T) {
+	goSide := startSide(t, "Go reference", refDir, false)
+	goCases := runHooks(t, goSide)
+	for _, m := range hookMethods() {
+		for _, mode := range rt.Modes(m.Type) {
+			name := caseName(m.Name, mode)
+			c := goCases[name]
+			problems := oneHookCall(c)
+			if len(problems) == 0 {
+				want := make([]any, m.Type.NumIn())
+				for i, a := range rt.NewGen().Args(m.Name, m.Type) {
+					want[i] = rt.TableJSON(a, false)
+				}
+				problems = append(problems, harness.Diff(want, c.log.Calls[0])...)
+				problems = append(problems, outDiff(m.Type, rt.NewGen().Returns(m.Name, m.Type, mode), c.out)...)
+			}
+			if len(problems) > 0 {
+				t.Errorf("Go reference plugin, hook %s:\n  %s", name, strings.Join(problems, "\n  "))
+			}
+		}
+	}
+
+	requireTS(t)
+	tsSide := startSide(t, "TypeScript", tsDir, true)
+	var known rt.Methods
+	if err := tsSide.host.Control(http.MethodGet, rt.RouteMethods, nil, &known); err != nil {
+		t.Fatal(err)
+	}
+	tsCases := runHooks(t, tsSide)
+	var cov coverage
+	total := 0
+	for _, m := range hookMethods() {
+		total++
+		if !slices.ContainsFunc(known.Hooks, func(r rt.MethodRow) bool { return r.Go == m.Name }) {
+			cov.add(m.Name, "the TypeScript plugin does not implement it (no row in the package's hook table)")
+			continue
+		}
+		for _, mode := range rt.Modes(m.Type) {
+			name := caseName(m.Name, mode)
+			g, ts := goCases[name], tsCases[name]
+			problems := oneHookCall(ts)
+			if len(problems) == 0 && len(g.log.Calls) == 1 {
+				problems = append(problems, prefixed("args", harness.Diff(g.log.Calls[0], ts.log.Calls[0], harness.ZeroScalarsAsMissing()))...)
+				problems = append(problems, outDiff(m.Type, g.out, ts.out)...)
+			}
+			if len(problems) > 0 {
+				t.Errorf("TypeScript plugin, hook %s (want: what the Go reference plugin got):\n  %s", name, strings.Join(problems, "\n  "))
+			}
+		}
+	}
+	cov.report(t, "hooks", total)
+	manual := make([]string, 0, len(rt.ManualHooks))
+	for n, why := range rt.ManualHooks {
+		manual = append(manual, n+" ("+why+")")
+	}
+	sort.Strings(manual)
+	t.Logf("hooks left to the hand-written tests:\n  %s", strings.Join(manual, "\n  "))
+}
+
+func prefixed(what string, lines []string) []string {
+	for i, l := range lines {
+		lines[i] = what + " " + l
+	}
+	return lines
+}

@@ -128,4 +128,3 @@ func short(s string) string {
 	}
 	return s
 }
-

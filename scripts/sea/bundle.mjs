@@ -4,24 +4,30 @@
 // Mattermost's extractor takes only directories and regular files (it skips symlinks), and creates files
 // with the mode stored in the archive, so executables are stored as regular files with mode 0755.
 import {execFileSync} from 'node:child_process';
-import {chmodSync, cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 
 /** Mattermost's default upload limit (FileSettings.MaxFileSize: 100 MiB). */
 export const UPLOAD_LIMIT_BYTES = 100 * 1024 * 1024;
 
 /**
- * Stages a bundle under stagingRoot/<id>/: plugin.json (the given manifest), assets/, webapp/dist/ and the
- * server files. `serverFiles` maps a path inside the bundle to a source file (or to {from, mode}); every
- * executable the manifest names must be among them. Returns the top-level folder.
+ * Stages a bundle under stagingRoot/<id>/: plugin.json (the given manifest), assets/ if the plugin has one,
+ * the webapp's folder if the manifest has a webapp, and the server files. `serverFiles` maps a path inside
+ * the bundle to a source file (or to {from, mode}); every executable the manifest names must be among them.
+ * `root` is the plugin's directory. Returns the top-level folder.
  */
 export function stageBundle({root, stagingRoot, manifest, serverFiles}) {
     const top = path.join(stagingRoot, manifest.id);
     rmSync(stagingRoot, {recursive: true, force: true});
     mkdirSync(top, {recursive: true});
     writeFileSync(path.join(top, 'plugin.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    cpSync(path.join(root, 'assets'), path.join(top, 'assets'), {recursive: true});
-    cpSync(path.join(root, 'webapp/dist'), path.join(top, 'webapp/dist'), {recursive: true});
+    if (existsSync(path.join(root, 'assets'))) {
+        cpSync(path.join(root, 'assets'), path.join(top, 'assets'), {recursive: true});
+    }
+    if (manifest.webapp?.bundle_path) {
+        const webappDir = path.dirname(manifest.webapp.bundle_path);
+        cpSync(path.join(root, webappDir), path.join(top, webappDir), {recursive: true});
+    }
     for (const [inBundle, source] of Object.entries(serverFiles)) {
         const {from, mode} = typeof source === 'string' ? {from: source, mode: 0o644} : source;
         const dest = path.join(top, inBundle);
@@ -46,14 +52,15 @@ export function packBundle(stagingRoot, id, out) {
     return statSync(out).size;
 }
 
-/** The manifest a bundle carries: the repository's plugin.json with exactly the given executables. */
+/** The manifest a bundle carries: the plugin's plugin.json with exactly the given executables. */
 export function bundleManifest(manifest, executables) {
     return {...manifest, server: {...manifest.server, executables}};
 }
 
 /**
- * Reads plugin.json and checks its version against package.json's. The build refuses to guess which one is
- * right (writing one from the other would let a forgotten bump ship silently): bump both in one commit.
+ * Reads plugin.json in the plugin's directory and checks its version against package.json's there. The build
+ * refuses to guess which one is right (writing one from the other would let a forgotten bump ship
+ * silently): bump both in one commit.
  */
 export function readCheckedManifest(root) {
     const manifest = JSON.parse(readFileSync(path.join(root, 'plugin.json'), 'utf8'));

@@ -9,7 +9,8 @@ import express from 'express';
 
 import type {CommandArgs, CommandResponse, Log, PluginAPI} from 'mattermost-plugin-node';
 
-import {apiCallsRoute} from './api_calls_route.js';
+import {AlertTimings} from './alert_timings.js';
+import {alertTimingsRoute, apiCallsRoute, DebugGate} from './api_calls_route.js';
 import {commandDefinition, executeTrigger} from './command.js';
 import {alertsRouter} from './http.js';
 import {pluginKV} from './kv.js';
@@ -30,6 +31,7 @@ export class AlertsApp {
     readonly http: express.Express;
     private readonly snooze: Snooze;
     private readonly ledger: RecipientLedger;
+    private readonly timings = new AlertTimings();
 
     constructor(
         private readonly api: PluginAPI,
@@ -50,10 +52,13 @@ export class AlertsApp {
             settings,
             botUserId: () => this.botUserId,
             siteURL: () => this.siteURL,
+            timings: this.timings,
         });
         this.http = express().disable('x-powered-by').disable('etag');
         this.http.use('/api/v1', alertsRouter({host: api, log, store: this.store, snooze: this.snooze, settings, wordsSet: this.wordsSet}));
-        this.http.get('/debug/api-calls', apiCallsRoute(api, () => api.calls.snapshot()));
+        const gate = new DebugGate(api);
+        this.http.get('/debug/api-calls', apiCallsRoute(gate, () => api.calls.snapshot()));
+        this.http.get('/debug/alert-timings', alertTimingsRoute(gate, () => this.timings.report()));
         this.http.use((_req, res) => {
             res.status(404).json({error: 'no such route'});
         });

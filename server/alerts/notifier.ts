@@ -15,6 +15,7 @@ import type {UserProfile} from '@mattermost/types/users';
 
 import type {Log} from 'mattermost-plugin-node';
 
+import type {AlertTimings, PostTiming} from './alert_timings.js';
 import {ChannelNamesCache, type ChannelNames} from './channel_names.js';
 import {formatAlert} from './format.js';
 import type {AlertsHost} from './host.js';
@@ -37,6 +38,8 @@ export interface NotifierDeps {
     now?: () => number;
     /** The channel and team names of alerts (default: a one-minute cache over `host`). */
     channelNames?: ChannelNamesCache;
+    /** Where each alert's time went (benchmarks read it through the debug route); none by default. */
+    timings?: AlertTimings;
 }
 
 /** Where a match is in the searched text. */
@@ -88,13 +91,24 @@ export class Notifier {
         if (!this.shouldConsider(post)) {
             return 0;
         }
+        const {timings} = this.deps;
+        const t = timings?.post(post);
         const current = this.matcherFor(post.channel_id); // the stamp read goes out first
         const early = this.matchEarly(post);
-        const {doc, matcher} = await current;
-        if (early && early.doc === doc) {
-            return this.alertAll(post, early.candidates, false, early.lookups);
+        try {
+            const {doc, matcher} = await current;
+            if (t) {
+                t.stampMs = t.since();
+            }
+            if (early && early.doc === doc) {
+                return await this.alertAll(post, early.candidates, false, early.lookups, t);
+            }
+            return await this.alertAll(post, this.unsnoozed(this.match(post, matcher), doc), false, undefined, t);
+        } finally {
+            if (t) {
+                timings!.postDone(t);
+            }
         }
-        return this.alertAll(post, this.unsnoozed(this.match(post, matcher), doc), false);
     }
 
     /** Edits alert only for words that were not in the previous version of the post. */
@@ -250,7 +264,7 @@ export class Notifier {
         return {users, members, where};
     }
 
-    private async alertAll(post: Post, candidates: Hit[], edited: boolean, lookups?: Promise<Lookups>): Promise<number> {
+    private async alertAll(post: Post, candidates: Hit[], edited: boolean, lookups?: Promise<Lookups>, t?: PostTiming): Promise<number> {
         if (candidates.length === 0) {
             return 0;
         }
@@ -258,6 +272,9 @@ export class Notifier {
         let found: Lookups;
         try {
             found = await (lookups ?? this.lookup(post, candidates));
+            if (t) {
+                t.lookupsMs = t.since();
+            }
         } catch (err) {
             log.warn('trigger alerts not delivered', 'post_id', post.id, 'recipients', candidates.length, 'error', String(err));
             return 0;
@@ -276,7 +293,7 @@ export class Notifier {
             while (next < recipients.length) {
                 const hit = recipients[next++]!;
                 try {
-                    if (await this.alertOne(post, hit, active.get(hit.userId)!, where, authorUsername, edited)) {
+                    if (await this.alertOne(post, hit, active.get(hit.userId)!, where, authorUsername, edited, t)) {
                         sent++;
                     }
                 } catch (err) {
@@ -289,7 +306,7 @@ export class Notifier {
         return sent;
     }
 
-    private async alertOne(post: Post, hit: Hit, recipient: UserProfile, where: ChannelNames, authorUsername: string, edited: boolean): Promise<boolean> {
+    private async alertOne(post: Post, hit: Hit, recipient: UserProfile, where: ChannelNames, authorUsername: string, edited: boolean, t?: PostTiming): Promise<boolean> {
         const {host, settings, ledger} = this.deps;
         const s = settings();
         const botUserId = this.deps.botUserId();
@@ -299,6 +316,7 @@ export class Notifier {
         if (claim.outcome !== 'send') {
             return false; // already alerted about this very post, or held back by flood control
         }
+        const claimedMs = t?.since() ?? 0;
         const message = formatAlert({
             words: hit.words,
             authorUsername,
@@ -318,6 +336,7 @@ export class Notifier {
             message,
             props: {trigger_alert: {post_id: post.id, channel_id: post.channel_id, words: hit.words}},
         });
+        const dmSentMs = t?.since() ?? 0;
         try {
             await host.createPost(dm(claim.dmChannelId));
         } catch (err) {
@@ -328,6 +347,9 @@ export class Notifier {
             }
             ledger.replaceDirectChannel(hit.userId, fresh);
             await host.createPost(dm(fresh));
+        }
+        if (t) {
+            this.deps.timings!.alert(t, hit.userId, {claimedMs, dmSentMs, dmDoneMs: t.since()});
         }
         return true;
     }

@@ -2,12 +2,14 @@
 // admin-only debug/api-calls route): a post that alerts nobody one call (the channel's version stamp); a post
 // that alerts three people one call for their accounts and one for their memberships, then per alert one
 // ledger write and the DM; a new plugin process reads each recipient's ledger once and finds their direct
-// channel in it.
+// channel in it. The direct channels are made when the words are set (in the background of those requests),
+// so no alert ever asks for one.
 import type {Channel} from '@mattermost/types/channels';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 
 import {alertDms} from './harness/alert_dms.js';
 import {installTriggerAlerts, type InstalledPlugin} from './harness/install_trigger_alerts.js';
+import {queryDatabase} from './harness/postgres.js';
 import {callsBetween, readPluginApiCalls, sumOf, type PluginApiCalls} from './harness/plugin_api_calls.js';
 import {TriggerWordsApi} from './harness/trigger_words_api.js';
 import {eventually, RealMattermost, waitPluginRunning, type RealUser} from './harness/world.js';
@@ -21,6 +23,8 @@ describe('plugin API calls per post and per alert on a real Mattermost', () => {
     let listeners: RealUser[];
     let channel: Channel;
     const wordOf = (i: number): string => `kwcalls${i}`;
+    /** GetDirectChannel calls of the process while the words were set. */
+    let directChannelAsks: number | undefined;
 
     beforeAll(async () => {
         world = await RealMattermost.start({name: 'apicalls'});
@@ -29,13 +33,29 @@ describe('plugin API calls per post and per alert on a real Mattermost', () => {
         listeners = [await world.createUser('listener'), await world.createUser('listener'), await world.createUser('listener')];
         await world.addToTeam(poster, ...listeners);
         channel = await world.createChannel([poster, ...listeners]);
+        const before = await readPluginApiCalls(world.url, world.admin.token);
         for (const [i, u] of listeners.entries()) {
             await new TriggerWordsApi(world.url, u.token).replace(channel.id, [wordOf(i)]);
         }
+        // The direct channels are made in the background of those requests: wait for them, so that no test
+        // below counts their calls.
+        await eventually(async () => {
+            const asks = callsBetween(before, await readPluginApiCalls(world.url, world.admin.token)).GetDirectChannel ?? 0;
+            return asks >= listeners.length && directChannelsWithBot() === listeners.length ? asks : undefined;
+        }, 'the direct channels made after the words were set', 60_000);
+        directChannelAsks = callsBetween(before, await readPluginApiCalls(world.url, world.admin.token)).GetDirectChannel;
     });
     afterAll(async () => world?.stop());
 
     const read = (): Promise<PluginApiCalls> => readPluginApiCalls(world.url, world.admin.token);
+    /** The listeners' direct channels with the bot that exist on the server (from its database). */
+    function directChannelsWithBot(): number {
+        const names = listeners.map((u) => [u.user.id, plugin.botId].sort().join('__'));
+        if (!names.every((n) => /^[a-z0-9_]+$/.test(n))) {
+            throw new Error('unexpected ids');
+        }
+        return Number(queryDatabase(world.db, `SELECT count(*) FROM channels WHERE type = 'D' AND name IN (${names.map((n) => `'${n}'`).join(',')})`).trim());
+    }
     const alertCount = async (u: RealUser): Promise<number> => (await alertDms(u.client, world.team.id, plugin.botId)).length;
 
     /** Posts `messages` one after the other, then waits until every listener has `dmsEach` alerts in all. */
@@ -57,6 +77,17 @@ describe('plugin API calls per post and per alert on a real Mattermost', () => {
         expect(calls.total).toBeGreaterThan(0);
     });
 
+    it("setting a user's first words makes their direct channel with the bot, once per user", async () => {
+        expect(directChannelAsks).toBe(listeners.length);
+        expect(directChannelsWithBot()).toBe(listeners.length);
+        // Words set again: the ledger this process remembers already has the channel, nothing is asked.
+        const before = await read();
+        await new TriggerWordsApi(world.url, listeners[0]!.token).replace(channel.id, [wordOf(0)]);
+        await new TriggerWordsApi(world.url, listeners[0]!.token).replace(channel.id, [wordOf(0), 'kwcallsextra']);
+        await new TriggerWordsApi(world.url, listeners[0]!.token).replace(channel.id, [wordOf(0)]);
+        expect(callsBetween(before, await read()).GetDirectChannel).toBeUndefined();
+    });
+
     it('a post that alerts nobody costs one call: the version stamp', async () => {
         const before = await read();
         const posts = 20;
@@ -72,7 +103,10 @@ describe('plugin API calls per post and per alert on a real Mattermost', () => {
 
     it('a post that alerts three people costs 3 calls, and each alert 2 more: 3 per alert (steady state)', async () => {
         const all = listeners.map((_, i) => wordOf(i)).join(' and ');
+        const first = await read();
         await postAndAwait([`${FILLER}: ${all}`], 1); // the first alerts of this process: caches fill
+        // ... but no direct channel is asked for: the ledgers got them when the words were set.
+        expect(callsBetween(first, await read()).GetDirectChannel).toBeUndefined();
         const before = await read();
         // With the warm-up and the next test, 10 alerts per person: within the default flood limit per minute.
         const posts = 8;

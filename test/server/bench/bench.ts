@@ -10,6 +10,7 @@ import type {Client4} from '@mattermost/client';
 
 import {distBundle, prepareBundle} from '../harness/bundle.js';
 import {callsBetween, readPluginApiCalls, sumOf, type PluginApiCalls} from '../harness/plugin_api_calls.js';
+import {queryDatabase} from '../harness/postgres.js';
 import {RealMattermost, uploadPlugin, type RealUser} from '../harness/world.js';
 
 import {awaitDms, botDmsSince, tallyAlerts, type AlertTally} from './alerts_received.js';
@@ -18,6 +19,7 @@ import type {BenchOptions} from './options.js';
 import {postAll, type SentPost} from './posting.js';
 import {buildAnchor, setWords, switchTo, type PluginUnderTest} from './plugins_under_test.js';
 import {median, percentile, round} from './stats.js';
+import {describeSplits, readAlertTimings, splitAlerts, type AlertSplit, type AlertTimingsReport} from './timings.js';
 import {listenerWords, planPosts, type WorkloadKind} from './workload.js';
 
 const WORDS_EACH = 5;
@@ -42,6 +44,9 @@ interface PhaseResult {
     /** The plugin API calls our plugin made during the phase (its debug/api-calls route), when it has one. */
     apiCalls?: number;
     posts: number;
+    /** Our plugin's own timings of the phase (debug/alert-timings), when it has them. */
+    timings?: AlertTimingsReport;
+    splits?: AlertSplit[];
 }
 
 /** Runs `fn` over `items`, `limit` at a time. */
@@ -72,7 +77,8 @@ function phaseLine(n: number, total: number, r: PhaseResult): string {
     const alerts = a.expected > 0 || a.unexpected > 0 || a.delivered > 0
         ? `alerts ${a.delivered}/${a.expected}, missing ${a.missing}, dup ${a.duplicates}, unexpected ${a.unexpected}, DM p50 ${ms(percentile(a.delaysMs, 50))} p99 ${ms(percentile(a.delaysMs, 99))}`
         : 'no DMs';
-    const calls = r.apiCalls === undefined ? '' : `  API calls ${r.apiCalls} (${(r.apiCalls / r.posts).toFixed(2)} per post)`;
+    const calls = (r.apiCalls === undefined ? '' : `  API calls ${r.apiCalls} (${(r.apiCalls / r.posts).toFixed(2)} per post)`) +
+        (r.timings && r.timings.posts > 0 ? `, hook ${(r.timings.hook_ms_total / r.timings.posts).toFixed(2)} ms per post inside the plugin` : '');
     return `phase ${String(n).padStart(2)}/${total} ${r.workload.padEnd(7)} ${r.plugin.padEnd(6)} ${rate(r.postsPerS).padStart(6)} posts/s  ` +
         `POST p50 ${ms(percentile(r.latenciesMs, 50))} p99 ${ms(percentile(r.latenciesMs, 99))}  ${alerts}${calls}`;
 }
@@ -100,6 +106,27 @@ function summarise(results: readonly PhaseResult[]): Summary {
             delaysMs: results.flatMap((r) => r.alerts.delaysMs),
         },
     };
+}
+
+/**
+ * Whether setting the words made each listener's direct channel with the bot (#12: made then, not on the
+ * first alert): polls the database for up to 30 s, since it happens in the background of the requests.
+ */
+async function directChannelsMade(db: Parameters<typeof queryDatabase>[0], botId: string, userIds: readonly string[]): Promise<string> {
+    const started = Date.now();
+    const count = () => {
+        const names = userIds.map((u) => (u < botId ? `${u}__${botId}` : `${botId}__${u}`));
+        if (![botId, ...userIds].every((x) => /^[a-z0-9]{26}$/.test(x))) {
+            throw new Error('not Mattermost ids');
+        }
+        return Number(queryDatabase(db, `SELECT count(*) FROM channels WHERE type = 'D' AND name IN (${names.map((n) => `'${n}'`).join(',')})`).trim());
+    };
+    let made = count();
+    while (made < userIds.length && Date.now() - started < 30_000) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        made = count();
+    }
+    return `direct channels of the bot with the listeners, made while the words were set: ${made} of ${userIds.length} (${Date.now() - started} ms after the last answer)`;
 }
 
 /** Runs the bench; resolves to its JSON result (the caller prints it last). */
@@ -154,6 +181,9 @@ export async function runBench(o: BenchOptions, io: BenchIO): Promise<Record<str
             await switchTo(admin, plugins, p);
             botIds.push((await admin.getUserByUsername(p.botUsername)).id);
             await eachLimit(listeners, 4, (u, i) => setWords(w.url, p, u.token, channel.id, words[i]));
+            if (p.label === 'ours') {
+                out(await directChannelsMade(w.db, botIds.at(-1)!, listeners.map((u) => u.user.id)));
+            }
         }
         const listenerIds = listeners.map((u) => u.user.id);
         const posterClients = posters.map((u) => u.client);
@@ -180,6 +210,8 @@ export async function runBench(o: BenchOptions, io: BenchIO): Promise<Record<str
             const since = Math.min(...posts.map((p) => p.createAt));
             const dms = await awaitDms(() => botDmsSince(w.db, botIds, since), want, {quietMs: want > 0 ? 15_000 : 3_000});
             const callsAfter = callsBefore ? await readCalls() : undefined;
+            // After the call count: the timings route's own caller check is a plugin API call too.
+            const timings = step.plugin?.label === 'ours' ? await readAlertTimings(w.url, w.admin.token).catch(() => undefined) : undefined;
             const result: PhaseResult = {
                 workload: step.workload,
                 plugin: step.plugin?.label ?? 'off',
@@ -189,9 +221,14 @@ export async function runBench(o: BenchOptions, io: BenchIO): Promise<Record<str
                 alerts: tallyAlerts(posts, step.plugin ? planned : planned.map(() => ({message: '', expected: []})), listenerIds, dms),
                 apiCalls: callsBefore && callsAfter ? sumOf(callsBetween(callsBefore, callsAfter)) : undefined,
                 posts: posts.length,
+                timings,
+                splits: timings ? splitAlerts(timings, dms) : undefined,
             };
             results.push(result);
             out(phaseLine(n + 1, schedule.length, result));
+            if (result.splits && result.timings) {
+                describeSplits(result.splits, result.timings.gc, result.timings.event_loop).forEach((l) => out(l));
+            }
         }
         await switchTo(admin, plugins, undefined);
 
@@ -239,6 +276,11 @@ export async function runBench(o: BenchOptions, io: BenchIO): Promise<Record<str
             out(`  plugin API calls: ${perPost.toFixed(2)} per post that alerts nobody, ${perAlert.toFixed(2)} per alert (each phase a new plugin process)`);
             ours.api_calls_per_nomatch_post = round(perPost, 2);
             ours.api_calls_per_alert = round(perAlert, 2);
+        }
+        const timed = results.filter((r) => r.workload === 'match' && r.splits && r.timings);
+        if (timed.length > 0) {
+            out(`  ours, all match phases:`);
+            describeSplits(timed.flatMap((r) => r.splits!), timed.flatMap((r) => r.timings!.gc)).forEach((l) => out(l));
         }
         if (plugins.some((p) => p.label === 'anchor')) {
             const ratioOf = (k: string) => Number(ours[k]) / Number(others[`anchor_${k}`]);

@@ -122,3 +122,30 @@ export function errorToGo(err: unknown): GoInterface | undefined {
     const message = err instanceof Error ? err.message : String(err);
     return new GoInterface('*plugin.ErrorString', {Code: 0, Err: message}, modelType('PluginErrorString'));
 }
+
+/**
+ * The connected server has no such API method (an older server than the plugin was written for): net/rpc
+ * answers "rpc: can't find method Plugin.X", or the server's glue "API X called but not implemented".
+ */
+export class NotSupportedError extends Error {
+    override readonly name = 'NotSupportedError';
+    constructor(
+        readonly method: string,
+        readonly serverVersion: string,
+    ) {
+        super(`the plugin API method ${method} is not supported by this server (Mattermost ${serverVersion || 'of unknown version'})`);
+    }
+}
+
+const missingMethod = [/^rpc: can't find method Plugin\.(\w+)$/, /^API (\w+) called but not implemented\.?$/];
+
+/** The method a net/rpc error reply says the server lacks, if that is what it says. */
+export function missingMethodOf(message: string): string | undefined {
+    for (const re of missingMethod) {
+        const m = re.exec(message);
+        if (m) {
+            return m[1];
+        }
+    }
+    return undefined;
+}

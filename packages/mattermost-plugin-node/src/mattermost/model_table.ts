@@ -16,7 +16,14 @@ export type TypeExpr =
     | {map: readonly [TypeExpr, TypeExpr]}
     | {struct: string}
     | {ptr: TypeExpr}
-    | {marshaler: 'gob' | 'binary' | 'text'; name: string};
+    | {marshaler: 'gob' | 'binary' | 'text'; name: string}
+    | StreamExpr;
+
+/**
+ * Signature types that never cross as one gob value: Mattermost's hand-written glue moves them through a
+ * mux-broker stream or as a serialized HTTP exchange (only in `wire: 'manual'` rows).
+ */
+export type StreamExpr = 'reader' | 'writer' | 'httpResponseWriter' | 'httpRequest' | 'httpResponse';
 
 export interface FieldRow {
     /** Go field name: the key on the wire. */
@@ -32,3 +39,30 @@ export interface FieldRow {
 }
 
 export type ModelTable = Record<string, readonly FieldRow[]>;
+
+/** One parameter of a plugin API method or hook (generated/api_table.ts, generated/hooks_table.ts). */
+export interface ParamRow {
+    /** The Go parameter name. */
+    name: string;
+    type: TypeExpr;
+    /** Go's `...T`: `type` is the slice the wire carries, the TypeScript method takes rest arguments. */
+    variadic?: true;
+}
+
+export interface ResultRow {
+    type: TypeExpr;
+    /** 'app': a `*model.AppError`, 'error': a Go `error`; either is thrown rather than returned. */
+    error?: 'app' | 'error';
+}
+
+export interface MethodRow {
+    go: string;
+    /** The TypeScript method name (KVGet → kvGet, GetLDAPUserAttributes → getLDAPUserAttributes). */
+    ts: string;
+    /** The Go doc comment. */
+    doc: string;
+    params: readonly ParamRow[];
+    results: readonly ResultRow[];
+    /** 'generated': args `Z_<Go>Args` fields A, B, C..., returns `Z_<Go>Returns` likewise; 'manual': client_rpc.go's own shape. */
+    wire: 'generated' | 'manual';
+}

@@ -4,13 +4,16 @@
 import {GoInterface, GoMarshaled, t, type GoType} from '../transport/gob/index.js';
 
 import {models, type ModelName} from './generated/models.js';
-import type {TypeExpr} from './model_table.js';
+import type {StreamExpr, TypeExpr} from './model_table.js';
 
 const structTypes = new Map<string, GoType>();
 
 /** The gob type for a table type expression (struct definitions built once and shared). */
 export function goTypeOf(expr: TypeExpr): GoType {
     if (typeof expr === 'string') {
+        if (isStreamExpr(expr)) {
+            throw new Error(`${expr} has no gob type: it crosses through a stream (hand-written glue)`);
+        }
         return expr === 'rawjson' ? t.bytes : t[expr];
     }
     if ('slice' in expr) {
@@ -36,6 +39,12 @@ export function goTypeOf(expr: TypeExpr): GoType {
         }
     }
     return modelType(expr.struct as ModelName);
+}
+
+const streamExprs: ReadonlySet<string> = new Set<StreamExpr>(['reader', 'writer', 'httpResponseWriter', 'httpRequest', 'httpResponse']);
+
+export function isStreamExpr(expr: TypeExpr): expr is StreamExpr {
+    return typeof expr === 'string' && streamExprs.has(expr);
 }
 
 export function modelType(name: ModelName): GoType {

@@ -1,16 +1,14 @@
-// Command modelgen writes packages/mattermost-plugin-node/src/mattermost/generated/models.ts: the gob wire shape and JSON names of the
-// Mattermost model structs the plugin runtime exchanges, read by reflection from the real model package,
-// so that the Go ⇄ @mattermost/types mapping is never typed by hand.
-//
-//	go run ./tools/modelgen > ../../packages/mattermost-plugin-node/src/mattermost/generated/models.ts
-package main
+// Package modelgen renders packages/mattermost-plugin-node/src/mattermost/generated/models.ts: the gob wire
+// shape and JSON names of the Mattermost model structs the plugin runtime exchanges, read by reflection from
+// the real model package, so that the Go ⇄ @mattermost/types mapping is never typed by hand. tools/apigen
+// drives it with every struct reachable from the plugin API and hooks signatures (go run ./tools/apigen).
+package modelgen
 
 import (
 	"encoding"
 	"encoding/gob"
 	"encoding/json"
 	"fmt"
-	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -19,7 +17,8 @@ import (
 	"github.com/mattermost/mattermost/server/public/plugin"
 )
 
-var roots = []any{
+// Roots are the models the runtime converts by name whether or not a signature reaches them.
+var Roots = []any{
 	model.Post{}, model.User{}, model.Channel{}, model.ChannelMember{}, model.Bot{}, model.BotPatch{},
 	model.Command{}, model.CommandArgs{}, model.CommandResponse{}, model.AppError{}, model.WebsocketBroadcast{},
 	model.PluginClusterEvent{}, model.PluginClusterEventSendOptions{}, model.PluginKVSetOptions{},
@@ -33,12 +32,23 @@ var (
 	rawMessage      = reflect.TypeFor[json.RawMessage]()
 )
 
-type generator struct {
+// Generator collects the structs that type expressions refer to, in first-seen order.
+type Generator struct {
 	structs map[string]reflect.Type
 	order   []string
 }
 
-func (g *generator) name(t reflect.Type) string {
+func New() *Generator {
+	g := &Generator{structs: map[string]reflect.Type{}}
+	for _, r := range Roots {
+		g.Expr(reflect.TypeOf(r))
+	}
+	g.Close() // the roots' structs first, as the table always had them
+	return g
+}
+
+// Name is the table name of a struct: its Go name, prefixed with its package for packages other than model.
+func (g *Generator) Name(t reflect.Type) string {
 	n := t.Name()
 	if t.PkgPath() != "" && !strings.HasSuffix(t.PkgPath(), "/model") {
 		parts := strings.Split(t.PkgPath(), "/")
@@ -47,12 +57,19 @@ func (g *generator) name(t reflect.Type) string {
 	return n
 }
 
-func (g *generator) expr(t reflect.Type) string {
+// Struct returns the Go type of a table name.
+func (g *Generator) Struct(name string) (reflect.Type, bool) {
+	t, ok := g.structs[name]
+	return t, ok
+}
+
+// Expr is the TypeExpr (model_table.ts) of a Go type, as TypeScript source; "" for what gob never sends.
+func (g *Generator) Expr(t reflect.Type) string {
 	// A nil pointer is left out on the wire while a struct value is always sent, so the TypeScript
 	// encoder must know which struct fields are pointers.
 	if t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct && !reflect.PointerTo(t.Elem()).Implements(binaryMarshaler) &&
 		!reflect.PointerTo(t.Elem()).Implements(gobEncoder) {
-		return fmt.Sprintf("{ptr: %s}", g.expr(t.Elem()))
+		return fmt.Sprintf("{ptr: %s}", g.Expr(t.Elem()))
 	}
 	if t == rawMessage {
 		// Bytes on the wire, but Go's JSON embeds them as JSON rather than base64.
@@ -93,13 +110,13 @@ func (g *generator) expr(t reflect.Type) string {
 		if t.Elem().Kind() == reflect.Uint8 {
 			return "'bytes'"
 		}
-		return fmt.Sprintf("{slice: %s}", g.expr(t.Elem()))
+		return fmt.Sprintf("{slice: %s}", g.Expr(t.Elem()))
 	case reflect.Array:
-		return fmt.Sprintf("{array: %s, len: %d}", g.expr(t.Elem()), t.Len())
+		return fmt.Sprintf("{array: %s, len: %d}", g.Expr(t.Elem()), t.Len())
 	case reflect.Map:
-		return fmt.Sprintf("{map: [%s, %s]}", g.expr(t.Key()), g.expr(t.Elem()))
+		return fmt.Sprintf("{map: [%s, %s]}", g.Expr(t.Key()), g.Expr(t.Elem()))
 	case reflect.Struct:
-		n := g.name(t)
+		n := g.Name(t)
 		if _, ok := g.structs[n]; !ok {
 			g.structs[n] = t
 			g.order = append(g.order, n)
@@ -110,44 +127,69 @@ func (g *generator) expr(t reflect.Type) string {
 	}
 }
 
-func main() {
-	g := &generator{structs: map[string]reflect.Type{}}
-	for _, r := range roots {
-		g.expr(reflect.TypeOf(r))
+// Field is one wire field of a struct as the table has it.
+type Field struct {
+	Go, JSON  string
+	OmitEmpty bool
+	Type      string
+	Nullable  bool
+	Embedded  bool
+}
+
+// Fields lists the wire fields of a struct, registering the structs they refer to.
+func (g *Generator) Fields(t reflect.Type) []Field {
+	var out []Field
+	for f := range t.Fields() {
+		if !f.IsExported() {
+			continue
+		}
+		e := g.Expr(f.Type)
+		if e == "" {
+			continue
+		}
+		tag := f.Tag.Get("json")
+		jsonName, opts, _ := strings.Cut(tag, ",")
+		if jsonName == "" {
+			jsonName = f.Name
+		}
+		out = append(out, Field{
+			Go: f.Name, JSON: jsonName, OmitEmpty: strings.Contains(opts, "omitempty"), Type: e,
+			// nil encodes as JSON null, so no zero value is filled in for a missing field
+			Nullable: f.Type.Kind() == reflect.Pointer,
+			// gob sends an embedded struct as one field; Go's JSON flattens its fields into the parent
+			Embedded: f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct,
+		})
 	}
+	return out
+}
+
+// Close walks every registered struct (which may register more) and returns all names in table order.
+func (g *Generator) Close() []string {
+	for i := 0; i < len(g.order); i++ { // g.order grows while we walk
+		g.Fields(g.structs[g.order[i]])
+	}
+	return append([]string(nil), g.order...)
+}
+
+// Render writes models.ts.
+func (g *Generator) Render() string {
+	g.Close()
 	var b strings.Builder
-	b.WriteString("// Code generated by test/conformance/tools/modelgen from github.com/mattermost/mattermost/server/public; DO NOT EDIT.\n")
+	b.WriteString("// Code generated by test/conformance/tools/apigen (tools/modelgen) from github.com/mattermost/mattermost/server/public; DO NOT EDIT.\n")
 	b.WriteString("// Gob wire shape and JSON names of the Mattermost models the runtime exchanges.\n\n")
 	b.WriteString("import type {ModelTable} from '../model_table.js';\n\n")
 	b.WriteString("export const models: ModelTable = {\n")
-	for i := 0; i < len(g.order); i++ { // g.order grows while we walk
-		n := g.order[i]
-		t := g.structs[n]
+	for _, n := range g.order {
 		fmt.Fprintf(&b, "    %s: [\n", n)
-		for f := range t.Fields() {
-			if !f.IsExported() {
-				continue
-			}
-			e := g.expr(f.Type)
-			if e == "" {
-				continue
-			}
-			tag := f.Tag.Get("json")
-			jsonName, opts, _ := strings.Cut(tag, ",")
-			omit := strings.Contains(opts, "omitempty")
-			if jsonName == "" {
-				jsonName = f.Name
-			}
+		for _, f := range g.Fields(g.structs[n]) {
 			var extra string
-			if f.Type.Kind() == reflect.Pointer {
-				// nil encodes as JSON null, so no zero value is filled in for a missing field
+			if f.Nullable {
 				extra += ", nullable: true"
 			}
-			if f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct {
-				// gob sends an embedded struct as one field; Go's JSON flattens its fields into the parent
+			if f.Embedded {
 				extra += ", embedded: true"
 			}
-			fmt.Fprintf(&b, "        {go: %q, json: %q, omitEmpty: %t, type: %s%s},\n", f.Name, jsonName, omit, e, extra)
+			fmt.Fprintf(&b, "        {go: %q, json: %q, omitEmpty: %t, type: %s%s},\n", f.Go, f.JSON, f.OmitEmpty, f.Type, extra)
 		}
 		b.WriteString("    ],\n")
 	}
@@ -162,5 +204,5 @@ func main() {
 		}
 		fmt.Fprintf(&b, "    | %q%s\n", n, sep)
 	}
-	os.Stdout.WriteString(b.String())
+	return b.String()
 }

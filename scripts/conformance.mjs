@@ -155,7 +155,7 @@ for (const e of selected) {
     // Older lines run with -short: the product's flood tests then skip waiting for the wall clock's
     // next minute, which exercises no host code (the newest line still waits).
     const runs = [
-        {side: 'go', name: 'Go reference plugin, and the product (./alerts)', pkgs: e.full ? ['./...'] : ['-short', '.', './alerts'], env: {}},
+        {side: 'go', name: 'Go reference plugin, and the product (./alerts)', pkgs: e.full ? ['./...'] : ['-short', '.', './alerts', './roundtrip'], env: {}},
         {side: 'ts', name: 'TypeScript plugin', pkgs: ['.'], env: tsPlugin},
     ];
     for (const run of runs) {

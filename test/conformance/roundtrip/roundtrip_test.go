@@ -134,6 +134,41 @@ func (c *coverage) report(t *testing.T, what string, total int, strict bool) {
 	}
 }
 
+// knownDeviations are differences from the Go reference that the package makes on purpose, by case
+// ("<Method>/<mode>", or "<Method>/*" for every mode). They are logged instead of failing the test, and a
+// listed case that no longer differs fails it, so that the list stays true.
+var knownDeviations = map[string]string{
+	"LoadPluginConfiguration/err": "the host's glue drops the error for Go plugins (client_rpc.go logs it and returns nil); the package throws it, which a plugin can act on",
+	"OnPluginClusterEvent/*":      "the package hands the event to onPluginClusterEvent as {id, data} (its friendlier signature), not Go's JSON shape {Id, Data}",
+	"MessageWillBePosted/ok":      "given a value and a rejection reason, the package sends the reason only (the server ignores the value when it rejects)",
+	"MessageWillBeUpdated/ok":     "given a value and a rejection reason, the package sends the reason only (the server ignores the value when it rejects)",
+	"ChannelMemberWillBeAdded/ok": "given a value and a rejection reason, the package sends the reason only (the server ignores the value when it rejects)",
+	"TeamMemberWillBeAdded/ok":    "given a value and a rejection reason, the package sends the reason only (the server ignores the value when it rejects)",
+}
+
+func deviation(name string) (string, bool) {
+	if why, ok := knownDeviations[name]; ok {
+		return why, true
+	}
+	method, _, _ := strings.Cut(name, "/")
+	why, ok := knownDeviations[method+"/*"]
+	return why, ok
+}
+
+// judge reports the problems of a TypeScript case: failures, or a known deviation's log line.
+func judge(t *testing.T, what, name string, problems []string) {
+	t.Helper()
+	why, known := deviation(name)
+	switch {
+	case known && len(problems) > 0:
+		t.Logf("known deviation, %s %s: %s\n  %s", what, name, why, strings.Join(problems, "\n  "))
+	case known:
+		t.Errorf("%s %s no longer deviates from the Go reference: remove it from knownDeviations", what, name)
+	case len(problems) > 0:
+		t.Errorf("TypeScript plugin, %s %s (want: what the Go reference plugin got):\n  %s", what, name, strings.Join(problems, "\n  "))
+	}
+}
+
 // ---------------------------------------------------------------------------------------------
 // API
 
@@ -253,7 +288,7 @@ func checkOneCall(c *apiCase) []string {
 		return []string{c.err.Error()}
 	}
 	if len(c.calls) != 1 {
-		return []string{fmt.Sprintf("the fake API received %d calls of the method, want 1", len(c.calls))}
+		return []string{fmt.Sprintf("the fake API received %d calls of the method, want 1 (the plugin got %s, results %s)", len(c.calls), errString(c.resp.Error), short(fmt.Sprint(c.resp.Results)))}
 	}
 	return nil
 }
@@ -276,7 +311,7 @@ func TestRoundTripAPI(t *testing.T) {
 					problems = append(problems, argsDiff(sampleArgs(m.Name, m.Type), c.calls[0].Args)...)
 				}
 				wantRes, wantErr := expectedResults(m.Name, m.Type, mode)
-				if mode == rt.OK {
+				if mode != rt.Err {
 					problems = append(problems, harness.Diff(wantRes, c.resp.Results)...)
 				}
 				problems = append(problems, errorsDiff(wantErr, c.resp.Error)...)
@@ -304,14 +339,12 @@ func TestRoundTripAPI(t *testing.T) {
 			problems := checkOneCall(ts)
 			if len(problems) == 0 && len(g.calls) == 1 {
 				problems = append(problems, argsDiff(g.calls[0].Args, ts.calls[0].Args)...)
-				if mode == rt.OK {
+				if mode != rt.Err {
 					problems = append(problems, harness.Diff(g.resp.Results, ts.resp.Results, harness.ZeroScalarsAsMissing())...)
 				}
 				problems = append(problems, errorsDiff(g.resp.Error, ts.resp.Error)...)
 			}
-			if len(problems) > 0 {
-				t.Errorf("TypeScript plugin, %s (want: what the Go reference plugin got):\n  %s", name, strings.Join(problems, "\n  "))
-			}
+			judge(t, "method", name, problems)
 		}
 	}
 	cov.report(t, "API methods", total, requireComplete && harness.NewestHost)
@@ -484,9 +517,7 @@ func TestRoundTripHooks(t *testing.T) {
 				problems = append(problems, prefixed("args", harness.Diff(g.log.Calls[0], ts.log.Calls[0], harness.ZeroScalarsAsMissing()))...)
 				problems = append(problems, outDiff(m.Type, g.out, ts.out)...)
 			}
-			if len(problems) > 0 {
-				t.Errorf("TypeScript plugin, hook %s (want: what the Go reference plugin got):\n  %s", name, strings.Join(problems, "\n  "))
-			}
+			judge(t, "hook", name, problems)
 		}
 	}
 	cov.report(t, "hooks", total, requireComplete && harness.NewestHost)

@@ -22,12 +22,15 @@ import (
 )
 
 // Mode is one case of a method: OK returns sample values, Err returns zero values with the sample error
-// in the error result (only for signatures that have one).
+// in the error result (only for signatures that have one), Value returns the sample values with the
+// string results empty (only for signatures that return a value and a string, the "changed value,
+// rejection reason" hooks, where an empty reason is the path that keeps the value).
 type Mode string
 
 const (
-	OK  Mode = "ok"
-	Err Mode = "err"
+	OK    Mode = "ok"
+	Value Mode = "value"
+	Err   Mode = "err"
 )
 
 var (
@@ -62,12 +65,33 @@ func HasErrorResult(ft reflect.Type) bool {
 	return false
 }
 
+// HasReasonResult reports whether a signature returns a string next to other non-error results.
+func HasReasonResult(ft reflect.Type) bool {
+	values, strs := 0, 0
+	for i := 0; i < ft.NumOut(); i++ {
+		t := ft.Out(i)
+		switch {
+		case IsAppError(t) || IsError(t):
+		case t.Kind() == reflect.String:
+			strs++
+			values++
+		default:
+			values++
+		}
+	}
+	return strs > 0 && values > strs
+}
+
 // Modes returns the cases of a signature.
 func Modes(ft reflect.Type) []Mode {
-	if HasErrorResult(ft) {
-		return []Mode{OK, Err}
+	modes := []Mode{OK}
+	if HasReasonResult(ft) {
+		modes = append(modes, Value)
 	}
-	return []Mode{OK}
+	if HasErrorResult(ft) {
+		modes = append(modes, Err)
+	}
+	return modes
 }
 
 // Gen builds sample values. It records what it had to leave at the zero value and why (Skipped), which
@@ -332,6 +356,8 @@ func (g *Gen) Returns(name string, ft reflect.Type, mode Mode) []reflect.Value {
 				out[i] = reflect.ValueOf(SampleError(name))
 			}
 		case mode == Err:
+			out[i] = reflect.Zero(rt)
+		case mode == Value && rt.Kind() == reflect.String:
 			out[i] = reflect.Zero(rt)
 		default:
 			out[i] = g.Value(rt, fmt.Sprintf("%s.ret%d", name, i))

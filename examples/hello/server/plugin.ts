@@ -53,7 +53,7 @@ export class HelloPlugin extends MattermostPlugin {
                 skipTranslation: true,
             });
         }
-        const name = rest || `@${(await this.api.getUser(args.user_id)).username}`;
+        const name = rest || `@${(await this.api.getUser(args.user_id))?.username ?? args.user_id}`;
         const n = await incrementCounter(this.api, GREETINGS_KEY);
         return {response_type: 'ephemeral', text: `${this.settings.greeting}, ${name}! (greeting #${n})`};
     }

@@ -13,7 +13,7 @@ import {normalizeWord} from '../../../server/alerts/matcher.js';
 import {maxWordLength} from '../../../server/alerts/settings.js';
 import {channelDocKey, channelStampKey, userIndexKey} from '../../../server/alerts/store.js';
 
-import {fuzzParams, fuzzTimeout} from './bounds.js';
+import {fuzzParams, fuzzTimeout} from '../../../packages/mattermost-plugin-node/test/fuzz/bounds.js';
 import {alice, bob, carol, channels, isMember, missingChannel, openChannel, privateChannel, startApi, users, type ApiHarness, type Reply} from './http_harness.js';
 
 let api: ApiHarness;

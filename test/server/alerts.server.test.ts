@@ -12,7 +12,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 
 import {createBotAccount, deactivateUser} from './harness/accounts.js';
 import {distBundle, prepareBundle} from './harness/bundle.js';
-import {directMessages, waitForDirectMessages} from './harness/dm.js';
+import {directChannelName, directMessages, waitForDirectMessages} from './harness/dm.js';
 import {setPluginSettings, type PluginSettingValue} from './harness/plugin_settings.js';
 import {queryDatabase} from './harness/postgres.js';
 import {runTrigger, TriggerAsUser} from './harness/trigger_as_user.js';
@@ -379,5 +379,37 @@ describe('trigger alerts on a real Mattermost', () => {
         // Ephemeral: none of the replies became a post of the channel.
         const list = await user.client.getPosts(channel.id, 0, 100);
         expect(list.order.map((id) => list.posts[id]!.message).filter((m) => /Added|Your trigger words|snoozed|Removed/.test(m))).toEqual([]);
+    });
+
+    it("makes the bot's direct channel when words are set (API and /trigger add); one deleted on the server is replaced and alerts still arrive", async () => {
+        const [viaApi, viaCommand, author] = await people('api', 'cmd', 'author');
+        const channel = await world.createChannel([viaApi, viaCommand, author]);
+        const directChannelOf = (p: Person): string => {
+            const name = directChannelName(p.user.id, botId);
+            if (!/^[a-z0-9_]+$/.test(name)) {
+                throw new Error(`unexpected channel name ${name}`);
+            }
+            return queryDatabase(world.db, `SELECT id FROM channels WHERE type = 'D' AND name = '${name}'`).trim();
+        };
+        await viaApi.trigger.replace(channel.id, ['kwdeleted']);
+        expect((await runTrigger(viaCommand.client, channel.id, world.team.id, 'add kwcommand')).text).toMatch(/^Added/);
+        // Made in the background of those requests, before any post names their words.
+        const first = await eventually(async () => directChannelOf(viaApi) || undefined, 'the direct channel after the words API', 30_000);
+        await eventually(async () => directChannelOf(viaCommand) || undefined, 'the direct channel after /trigger add', 30_000);
+        expect(await alertsTo(viaApi)).toEqual([]);
+
+        // Gone on the server, while the plugin's ledger still names it: the alert asks for the channel again.
+        queryDatabase(world.db, `DELETE FROM channelmembers WHERE channelid = '${first}'; DELETE FROM channels WHERE id = '${first}'`);
+        await world.admin.client.invalidateCaches();
+        const post = await world.post(author, channel.id, 'kwdeleted and kwcommand, both');
+        const dms = await waitForAlerts(viaApi, 1);
+        expect(dms.map((dm) => alertOf(dm))).toEqual([{post_id: post.id, channel_id: channel.id, words: ['kwdeleted']}]);
+        expect(dms[0]!.channel_id).not.toBe(first);
+        expect(directChannelOf(viaApi)).toBe(dms[0]!.channel_id);
+        expect((await waitForAlerts(viaCommand, 1)).map((dm) => alertOf(dm))).toEqual([{post_id: post.id, channel_id: channel.id, words: ['kwcommand']}]);
+        // and the new channel is the one used from then on
+        const next = await world.post(author, channel.id, 'kwdeleted again');
+        const after = await waitForAlerts(viaApi, 2);
+        expect(after.map((dm) => [alertOf(dm).post_id, dm.channel_id])).toEqual([[post.id, dms[0]!.channel_id], [next.id, dms[0]!.channel_id]]);
     });
 });

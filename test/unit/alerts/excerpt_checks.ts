@@ -28,8 +28,9 @@ export function serverMentions(message: string): string[] {
 }
 
 /**
- * A line split into code spans (CommonMark: a backtick run closed by the next run of the same length,
- * backslash escapes honoured outside them) and the rest, where each span is replaced by CODE_SLOT.
+ * Text (a line, or a whole message) split into code spans (CommonMark: a backtick run closed by the next
+ * run of the same length, backslash escapes honoured outside them) and the rest, where each span is
+ * replaced by CODE_SLOT.
  */
 export function splitCode(line: string): {spans: string[]; outside: string} {
     const spans: string[] = [];

@@ -13,11 +13,10 @@ import type {AlertsHost} from '../../../server/alerts/host.js';
 import {Notifier} from '../../../server/alerts/notifier.js';
 import {RecipientLedger} from '../../../server/alerts/recipient_ledger.js';
 import type {Log} from 'mattermost-plugin-node';
-import {boldTexts, excerptProblems, serverMentions, serverProblems} from '../alerts/excerpt_checks.js';
+import {boldTexts, CODE_SLOT, excerptProblems, serverMentions, serverProblems, splitCode, ZWSP} from '../alerts/excerpt_checks.js';
 import {serverMarkdown} from '../alerts/server_markdown.js';
 import {alice, bob, fakeHost, openChannel, startApi, type ApiHarness} from '../fuzz/http_harness.js';
 
-const ZWSP = '\u200B';
 const SITE = 'https://chat.example.com';
 
 const hostileWords = [
@@ -43,43 +42,6 @@ function oneLine(s: string): string {
     return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu, '').replace(/[\s\u0085]+/gu, ' ');
 }
 
-/** Splits `text` into code spans (CommonMark: a backtick run closed by a run of the same length) and the rest. */
-function codeSpans(text: string): {spans: string[]; outside: string} {
-    const spans: string[] = [];
-    let outside = '';
-    let i = 0;
-    while (i < text.length) {
-        if (text[i] !== '`') {
-            outside += text[i++];
-            continue;
-        }
-        const fence = /^`+/.exec(text.slice(i))![0];
-        let j = i + fence.length;
-        let close = -1;
-        while (j < text.length) {
-            const run = /^`+/.exec(text.slice(j));
-            if (run) {
-                if (run[0].length === fence.length) {
-                    close = j;
-                    break;
-                }
-                j += run[0].length;
-            } else j++;
-        }
-        if (close < 0) {
-            outside += fence;
-            i += fence.length;
-            continue;
-        }
-        let content = text.slice(i + fence.length, close);
-        if (content.startsWith(' ') && content.endsWith(' ') && content.trim() !== '') content = content.slice(1, -1);
-        spans.push(content);
-        outside += ' ';
-        i = close + fence.length;
-    }
-    return {spans, outside};
-}
-
 /** The checks on one alert DM for `word` posted by bob. */
 function expectInert(message: string, word: string): void {
     const what = `word ${JSON.stringify(word)} gave:\n${message}`;
@@ -92,9 +54,9 @@ function expectInert(message: string, word: string): void {
     expect(head.startsWith(':bell: @bob mentioned '), what).toBe(true);
     expect(head.endsWith(' in **Town Square** (~town-square)'), what).toBe(true);
     const listed = head.slice(':bell: @bob mentioned '.length, -' in **Town Square** (~town-square)'.length);
-    const {spans, outside} = codeSpans(listed);
+    const {spans, outside} = splitCode(listed);
     expect(spans.map((s) => s.replaceAll(ZWSP, '')), what).toEqual([oneLine(word).trim() === '' ? ' ' : oneLine(word.trim())]);
-    expect(outside.trim(), what).toBe('');
+    expect(outside.trim(), what).toBe(CODE_SLOT);
     expect(listed, what).toBe(codeSpan(word.trim()));
     expectInertExcerpt(message, quote, link, what);
 }
@@ -110,7 +72,7 @@ function expectInertExcerpt(message: string, quote: string, link: string, what: 
     const permalink = /^\[Open the message\]\((.*)\)$/.exec(link)?.[1];
     expect(permalink, what).toMatch(new RegExp(`^${SITE.replace(/\./g, '\\.')}/acme/pl/[a-z0-9]+$`));
     // Nothing outside code spans looks like a link, an autolink or HTML.
-    const all = codeSpans(message).outside;
+    const all = splitCode(message).outside;
     expect(all.split('](').length, what).toBe(2);
     expect(all, what).not.toMatch(/<[a-z/!?]/i);
     // And the server's own parser finds no other link, no image, no autolink, nothing outside the quote.

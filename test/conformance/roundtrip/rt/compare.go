@@ -16,12 +16,21 @@ import (
 // values must have the same dynamic type (an int64 where Go sent a float64 is a difference). Structs
 // compare by their exported fields, gob-encoded opaque structs (time.Time) by their encoding.
 func ValueDiff(path string, want, got reflect.Value) []string {
+	return ValueDiffIn(nil, path, want, got)
+}
+
+// ValueDiffIn is ValueDiff leaving out the fields of structs that the model table shape has and whose
+// rows lack the field (a field of this line's model that the package's newer model does not have).
+func ValueDiffIn(shape ModelTable, path string, want, got reflect.Value) []string {
 	var out []string
-	valueDiff(path, want, got, &out, 0)
+	d := differ{shape: shape}
+	d.valueDiff(path, want, got, &out, 0)
 	return out
 }
 
-func valueDiff(path string, w, g reflect.Value, out *[]string, depth int) {
+type differ struct{ shape ModelTable }
+
+func (d differ) valueDiff(path string, w, g reflect.Value, out *[]string, depth int) {
 	if len(*out) > 50 || depth > 100 {
 		return
 	}
@@ -52,7 +61,7 @@ func valueDiff(path string, w, g reflect.Value, out *[]string, depth int) {
 	}
 	switch w.Kind() {
 	case reflect.Pointer:
-		valueDiff(path, w.Elem(), g.Elem(), out, depth+1)
+		d.valueDiff(path, w.Elem(), g.Elem(), out, depth+1)
 	case reflect.Struct:
 		if opaque(w.Type()) {
 			wb, gb := encoded(w), encoded(g)
@@ -67,7 +76,12 @@ func valueDiff(path string, w, g reflect.Value, out *[]string, depth int) {
 			if !f.IsExported() || f.Type.Kind() == reflect.Func || f.Type.Kind() == reflect.Chan {
 				continue
 			}
-			valueDiff(path+"."+f.Name, w.Field(i), g.Field(i), out, depth+1)
+			if rows, ok := d.shape[t.Name()]; ok {
+				if _, found := rows.field(f.Name); !found {
+					continue
+				}
+			}
+			d.valueDiff(path+"."+f.Name, w.Field(i), g.Field(i), out, depth+1)
 		}
 	case reflect.Slice, reflect.Array:
 		if w.Type().Elem().Kind() == reflect.Uint8 {
@@ -81,7 +95,7 @@ func valueDiff(path string, w, g reflect.Value, out *[]string, depth int) {
 			return
 		}
 		for i := 0; i < w.Len(); i++ {
-			valueDiff(fmt.Sprintf("%s[%d]", path, i), w.Index(i), g.Index(i), out, depth+1)
+			d.valueDiff(fmt.Sprintf("%s[%d]", path, i), w.Index(i), g.Index(i), out, depth+1)
 		}
 	case reflect.Map:
 		keys := map[string]reflect.Value{}
@@ -98,7 +112,7 @@ func valueDiff(path string, w, g reflect.Value, out *[]string, depth int) {
 		sort.Strings(names)
 		for _, n := range names {
 			k := keys[n]
-			valueDiff(fmt.Sprintf("%s[%q]", path, n), w.MapIndex(k), g.MapIndex(k), out, depth+1)
+			d.valueDiff(fmt.Sprintf("%s[%q]", path, n), w.MapIndex(k), g.MapIndex(k), out, depth+1)
 		}
 	default:
 		if !w.Equal(g) {

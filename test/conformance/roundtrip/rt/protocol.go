@@ -16,12 +16,14 @@ import (
 //	GET  /rt/hook/log?hook=<Hook>      → HookLog: the arguments the hook received since it was armed
 //	GET  /rt/methods                   → Methods: the methods and hooks the plugin knows (its tables)
 //	POST /rt/unsupported  CallRequest  → CallResponse: call a method this server lacks, with zero arguments
+//	GET  /rt/models                    → ModelTable: the package's model table (TypeScript plugin only)
 const (
 	RouteAPI         = "/rt/api"
 	RouteHookArm     = "/rt/hook/arm"
 	RouteHookLog     = "/rt/hook/log"
 	RouteMethods     = "/rt/methods"
 	RouteUnsupported = "/rt/unsupported"
+	RouteModels      = "/rt/models"
 )
 
 // CallRequest asks the plugin to call Method. The Go reference plugin builds the arguments itself (Gen
@@ -69,11 +71,13 @@ type HookLog struct {
 	Calls [][]any `json:"calls"`
 }
 
-// MethodRow names a method or hook a plugin knows, Go and TypeScript names.
+// MethodRow names a method or hook a plugin knows, Go and TypeScript names, and the kinds of its
+// parameters (ParamKinds).
 type MethodRow struct {
-	Go   string `json:"go"`
-	TS   string `json:"ts"`
-	Wire string `json:"wire"`
+	Go     string   `json:"go"`
+	TS     string   `json:"ts"`
+	Wire   string   `json:"wire"`
+	Params []string `json:"params,omitempty"`
 }
 
 // Methods lists what a plugin knows: every API method it can call and every hook it implements.

@@ -18,12 +18,24 @@ import (
 //
 // The result is a tree of map[string]any, []any, string, json.Number, bool and nil.
 func TableJSON(v reflect.Value, hidden bool) any {
-	return tableJSON(v, hidden, 0)
+	return tableJSON(v, jsonOpts{hidden: hidden}, 0)
+}
+
+// ShapedJSON is TableJSON in the shape of another version's model table: a struct the table has gets
+// the table's JSON names, and its fields the table lacks are left out. It is what the package, whose
+// table is the newest line's, makes of a value of an older line's model. A nil shape is TableJSON.
+func ShapedJSON(v reflect.Value, shape ModelTable, hidden bool) any {
+	return tableJSON(v, jsonOpts{hidden: hidden, shape: shape}, 0)
+}
+
+type jsonOpts struct {
+	hidden bool
+	shape  ModelTable
 }
 
 const maxJSONDepth = 64
 
-func tableJSON(v reflect.Value, hidden bool, depth int) any {
+func tableJSON(v reflect.Value, o jsonOpts, depth int) any {
 	if !v.IsValid() || depth > maxJSONDepth {
 		return nil
 	}
@@ -33,7 +45,7 @@ func tableJSON(v reflect.Value, hidden bool, depth int) any {
 		if v.IsNil() {
 			return nil
 		}
-		return tableJSON(v.Elem(), hidden, depth+1)
+		return tableJSON(v.Elem(), o, depth+1)
 	case reflect.Bool:
 		return v.Bool()
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
@@ -66,7 +78,7 @@ func tableJSON(v reflect.Value, hidden bool, depth int) any {
 		}
 		out := make([]any, v.Len())
 		for i := range out {
-			out[i] = tableJSON(v.Index(i), hidden, depth+1)
+			out[i] = tableJSON(v.Index(i), o, depth+1)
 		}
 		return out
 	case reflect.Map:
@@ -76,7 +88,7 @@ func tableJSON(v reflect.Value, hidden bool, depth int) any {
 		out := map[string]any{}
 		it := v.MapRange()
 		for it.Next() {
-			out[mapKey(it.Key())] = tableJSON(it.Value(), hidden, depth+1)
+			out[mapKey(it.Key())] = tableJSON(it.Value(), o, depth+1)
 		}
 		return out
 	case reflect.Struct:
@@ -90,7 +102,7 @@ func tableJSON(v reflect.Value, hidden bool, depth int) any {
 			return tree
 		}
 		out := map[string]any{}
-		structJSON(v, hidden, depth, out)
+		structJSON(v, o, depth, out)
 		return out
 	}
 	return nil // func, chan: not part of any shape
@@ -127,7 +139,7 @@ func JSONName(f reflect.StructField) (name string, omitted, flatten bool) {
 	return name, false, false
 }
 
-func structJSON(v reflect.Value, hidden bool, depth int, out map[string]any) {
+func structJSON(v reflect.Value, o jsonOpts, depth int, out map[string]any) {
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
@@ -135,6 +147,16 @@ func structJSON(v reflect.Value, hidden bool, depth int, out map[string]any) {
 			continue
 		}
 		name, omitted, flatten := JSONName(f)
+		if rows, ok := o.shape[t.Name()]; ok {
+			row, found := rows.field(f.Name)
+			if !found {
+				continue // a field the other version's model does not have
+			}
+			name, omitted, flatten = row.JSON, row.JSON == "-", row.Embedded
+			if omitted {
+				name = f.Name
+			}
+		}
 		fv := v.Field(i)
 		switch {
 		case flatten:
@@ -144,10 +166,10 @@ func structJSON(v reflect.Value, hidden bool, depth int, out map[string]any) {
 				}
 				fv = fv.Elem()
 			}
-			structJSON(fv, hidden, depth+1, out)
-		case omitted && !hidden:
+			structJSON(fv, o, depth+1, out)
+		case omitted && !o.hidden:
 		default:
-			out[name] = tableJSON(fv, hidden, depth+1)
+			out[name] = tableJSON(fv, o, depth+1)
 		}
 	}
 }
@@ -177,7 +199,7 @@ type (
 
 // ArgsJSON encodes sample arguments for the TypeScript plugin: one JSON value per Go parameter (a
 // variadic one as a list), []byte and io.Reader parameters as markers.
-func ArgsJSON(name string, ft reflect.Type, args []reflect.Value) []any {
+func ArgsJSON(name string, ft reflect.Type, args []reflect.Value, shape ModelTable) []any {
 	out := make([]any, len(args))
 	for i, a := range args {
 		pt := ft.In(i)
@@ -187,8 +209,74 @@ func ArgsJSON(name string, ft reflect.Type, args []reflect.Value) []any {
 		case pt.Kind() == reflect.Slice && pt.Elem().Kind() == reflect.Uint8 && pt != rawJSONType:
 			out[i] = BytesArg{base64.StdEncoding.EncodeToString(a.Bytes())}
 		default:
-			out[i] = TableJSON(a, true)
+			out[i] = ShapedJSON(a, shape, true)
 		}
+	}
+	return out
+}
+
+// FieldRow is one field of the package's model table (generated/models.ts): Go name, JSON name ("-"
+// when Go's JSON leaves it out), embedded.
+type FieldRow struct {
+	Go       string `json:"go"`
+	JSON     string `json:"json"`
+	Embedded bool   `json:"embedded,omitempty"`
+}
+
+// ModelRows are a model's fields.
+type ModelRows []FieldRow
+
+func (m ModelRows) field(goName string) (FieldRow, bool) {
+	for _, r := range m {
+		if r.Go == goName {
+			return r, true
+		}
+	}
+	return FieldRow{}, false
+}
+
+// ModelTable is the package's model table, by model name.
+type ModelTable map[string]ModelRows
+
+// KindOf is a parameter type's coarse shape, as the TypeScript plugin reports its table's parameters
+// (kindOf in tsplugin/wire_json.ts): pointers are their element, every struct is "struct", lists "slice".
+func KindOf(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Pointer:
+		return KindOf(t.Elem())
+	case reflect.Struct:
+		return "struct"
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return "bytes"
+		}
+		return "slice"
+	case reflect.Map:
+		return "map"
+	case reflect.Interface:
+		if IsReader(t) {
+			return "reader"
+		}
+		return "interface"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "int"
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return "uint"
+	case reflect.Float32, reflect.Float64:
+		return "float"
+	}
+	return t.Kind().String()
+}
+
+// ParamKinds are the kinds of a signature's parameters, a variadic one as "variadic".
+func ParamKinds(ft reflect.Type) []string {
+	out := make([]string, ft.NumIn())
+	for i := range out {
+		if ft.IsVariadic() && i == ft.NumIn()-1 {
+			out[i] = "variadic"
+			continue
+		}
+		out[i] = KindOf(ft.In(i))
 	}
 	return out
 }

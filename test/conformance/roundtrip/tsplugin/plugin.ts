@@ -6,12 +6,13 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 
 import {MattermostPlugin, type PluginAPI} from 'mattermost-plugin-node';
 
-import {apiMethods, hookMethods, type MethodRow} from './tables.js';
+import {apiMethods, hookMethods, models, type MethodRow} from './tables.js';
 import {
     callArgs,
     errorFromJson,
     errorJson,
     hookReturn,
+    kindOf,
     plain,
     resultsJson,
     zeroOf,
@@ -126,9 +127,12 @@ export class RoundTripPlugin extends MattermostPlugin {
                     return;
                 case '/rt/methods':
                     send(res, 200, {
-                        api: apiMethods.map((r) => ({go: r.go, ts: r.ts, wire: r.wire})),
+                        api: apiMethods.map((r) => ({go: r.go, ts: r.ts, wire: r.wire, params: r.params.map((p) => (p.variadic ? 'variadic' : kindOf(p.type)))})),
                         hooks: this.hooks.map((r) => ({go: r.go, ts: r.ts, wire: r.wire})),
                     });
+                    return;
+                case '/rt/models':
+                    send(res, 200, models);
                     return;
                 default:
                     send(res, 404, {error: `no route ${url.pathname}`});

@@ -3,3 +3,4 @@
 export {apiMethods} from '../../../../packages/mattermost-plugin-node/src/mattermost/generated/api_table.js';
 export {hookMethods} from '../../../../packages/mattermost-plugin-node/src/mattermost/generated/hooks_table.js';
 export type {MethodRow, TypeExpr} from '../../../../packages/mattermost-plugin-node/src/mattermost/model_table.js';
+export {models} from '../../../../packages/mattermost-plugin-node/src/mattermost/generated/models.js';

@@ -181,3 +181,23 @@ export function zeroOf(expr: TypeExpr): unknown {
     }
     return null;
 }
+
+/**
+ * A parameter's kind, the coarse shape the Go side compares with an older line's signature (rt.KindOf):
+ * pointers are their element, every struct is 'struct', lists 'slice'.
+ */
+export function kindOf(expr: TypeExpr): string {
+    if (typeof expr === 'string') {
+        return expr === 'rawjson' ? 'bytes' : expr;
+    }
+    if ('ptr' in expr) {
+        return kindOf(expr.ptr);
+    }
+    if ('slice' in expr || 'array' in expr) {
+        return 'slice';
+    }
+    if ('map' in expr) {
+        return 'map';
+    }
+    return 'struct';
+}

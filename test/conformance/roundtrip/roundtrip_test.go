@@ -24,7 +24,7 @@ const TSPluginEnv = "CONFORMANCE_ROUNDTRIP_PLUGIN_DIR"
 
 // requireComplete makes the newest line fail while a method or hook is not covered by the TypeScript
 // plugin (older lines lack methods the package has; those are checked by TestNotSupported instead).
-const requireComplete = false
+const requireComplete = true
 
 // serverVersion is what the recorder's GetServerVersion answers outside a case; the TypeScript
 // runtime's NotSupportedError must name it.

@@ -14,8 +14,7 @@ import type {Channel} from '@mattermost/types/channels';
 import type {Locator, Page} from 'playwright-core';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 
-import {waitForAlert} from '../server/harness/alert_dms.js';
-import {directChannelName} from '../server/harness/dm.js';
+import {directChannelName, waitForAlert} from '../server/harness/alert_dms.js';
 import {TriggerWordsApi} from '../server/harness/trigger_words_api.js';
 import {RealMattermost, uploadPlugin, waitPluginRunning, type RealUser} from '../server/harness/world.js';
 
@@ -178,7 +177,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the transla
 
     it('German: the alert DM from the bot, read in the web app', async () => {
         const post = await world.post(bob, opsRoom.id, 'Heads-up: the deploy starts at 5 pm, ping whoever is on call.');
-        const alert = await waitForAlert(hans.client, world.team.id, botId, post.id, LONG);
+        const alert = await waitForAlert(hans.client, world.team.id, hans.user.id, botId, post.id, LONG);
 
         await page.locator(`#sidebarItem_${directChannelName(hans.user.id, botId)}`).click();
         await expect.poll(() => page.locator('#channelHeaderTitle').textContent(), poll).toMatch(/^trigger-alerts\b/);

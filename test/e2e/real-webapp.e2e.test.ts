@@ -13,8 +13,7 @@ import type {Channel} from '@mattermost/types/channels';
 import type {Locator, Page} from 'playwright-core';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 
-import {waitForAlert, type AlertDm} from '../server/harness/alert_dms.js';
-import {directChannelName} from '../server/harness/dm.js';
+import {directChannelName, waitForAlert, type AlertDm} from '../server/harness/alert_dms.js';
 import {setPluginSettings} from '../server/harness/plugin_settings.js';
 import {TriggerWordsApi, type ChannelWords} from '../server/harness/trigger_words_api.js';
 import {RealMattermost, uploadPlugin, waitPluginRunning, type RealUser} from '../server/harness/world.js';
@@ -296,7 +295,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the panel i
 
     it('alerts: another user posts the words, and the DM from the bot reads right in the web app', async () => {
         const post = await world.post(bob, opsRoom.id, 'Heads-up: the 部署 of the hotfix starts at 5 pm, and the deploy window is short.');
-        alert = await waitForAlert(alice.client, world.team.id, botId, post.id, LONG);
+        alert = await waitForAlert(alice.client, world.team.id, alice.user.id, botId, post.id, LONG);
 
         // the web app learns of the new direct channel as it happens and shows it as an unread mention
         await expect.poll(() => botDmEntry().getAttribute('aria-label'), poll).toBe('trigger-alerts 1 mention');

@@ -11,7 +11,7 @@ import {readBundleManifest} from '../../tools/deploy/bundle.js';
 import {oneLine} from '../../tools/deploy/client.js';
 import {meetsMinVersion} from '../../tools/deploy/version.js';
 
-import {alertedPostIds} from './harness/alert_inbox.js';
+import {alertDms} from './harness/alert_dms.js';
 import {brokenBundle} from './harness/broken_bundle.js';
 import {distBundle, prepareBundle, type PreparedBundle} from './harness/bundle.js';
 import {runDeploy} from './harness/deploy_command.js';
@@ -39,6 +39,8 @@ describe('admin: install, deploy, settings, upgrade on a real server', () => {
     const words = (u: RealUser) => pluginRoute(world.url, ID, 'GET', `/api/v1/channels/${channelId}/words`, {headers: bearer(u.token)});
     const maxWords = async (): Promise<number> => ((await words(alice)).body as ChannelWords).limits.max_words;
     const statusOf = async () => (await world.admin.client.getPluginStatuses()).filter((s) => s.plugin_id === ID);
+    /** The posts Alice has been alerted about, oldest first. */
+    const alertedPostIds = async (): Promise<string[]> => (await alertDms(alice.client, world.team.id, alice.user.id, bot.id)).map((a) => a.postId);
 
     beforeAll(async () => {
         world = await RealMattermost.start({name: 'admin'});
@@ -143,7 +145,7 @@ describe('admin: install, deploy, settings, upgrade on a real server', () => {
 
     it('EnableAlerts=false stops alerts; true brings them back', async () => {
         const p1 = await world.post(bob, channelId, 'deploy at noon');
-        await eventually(async () => ((await alertedPostIds(alice.client, alice.user.id, bot.id)).includes(p1.id) ? true : undefined), 'the alert about p1', 30_000);
+        await eventually(async () => ((await alertedPostIds()).includes(p1.id) ? true : undefined), 'the alert about p1', 30_000);
 
         // MaxWordsPerChannel changes in the same save: its visible effect shows the plugin applied the save.
         expect((await savePluginSettings(world.url, world.admin.client, world.admin.token, ID, {EnableAlerts: false, MaxWordsPerChannel: 3})).status).toBe(200);
@@ -153,10 +155,10 @@ describe('admin: install, deploy, settings, upgrade on a real server', () => {
         expect((await savePluginSettings(world.url, world.admin.client, world.admin.token, ID, {EnableAlerts: true, MaxWordsPerChannel: 2})).status).toBe(200);
         await eventually(async () => ((await maxWords()) === 2 ? true : undefined), 'the save with alerts on applied', 30_000);
         const p3 = await world.post(bob, channelId, 'deploy again');
-        await eventually(async () => ((await alertedPostIds(alice.client, alice.user.id, bot.id)).includes(p3.id) ? true : undefined), 'the alert about p3', 30_000);
+        await eventually(async () => ((await alertedPostIds()).includes(p3.id) ? true : undefined), 'the alert about p3', 30_000);
 
         // p2's hook ran while alerts were off (it runs as the post is saved, long before the next config save).
-        expect(await alertedPostIds(alice.client, alice.user.id, bot.id)).toEqual([p1.id, p3.id]);
+        expect(await alertedPostIds()).toEqual([p1.id, p3.id]);
     }, 180_000);
 
     it('an invalid value is refused with the plugin\'s message; the stored settings stay and the plugin keeps applying them', async () => {
@@ -237,6 +239,6 @@ describe('admin: install, deploy, settings, upgrade on a real server', () => {
         expect(await mine()).toEqual(['deploy', 'on call']);
         // The new process alerts on the stored words.
         const p = await world.post(bob, channelId, 'on   call tonight');
-        await eventually(async () => ((await alertedPostIds(alice.client, alice.user.id, bot.id)).includes(p.id) ? true : undefined), 'an alert from 0.1.1', 30_000);
+        await eventually(async () => ((await alertedPostIds()).includes(p.id) ? true : undefined), 'an alert from 0.1.1', 30_000);
     }, 240_000);
 });

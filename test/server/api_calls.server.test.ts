@@ -56,7 +56,7 @@ describe('plugin API calls per post and per alert on a real Mattermost', () => {
         }
         return Number(queryDatabase(world.db, `SELECT count(*) FROM channels WHERE type = 'D' AND name IN (${names.map((n) => `'${n}'`).join(',')})`).trim());
     }
-    const alertCount = async (u: RealUser): Promise<number> => (await alertDms(u.client, world.team.id, plugin.botId)).length;
+    const alertCount = async (u: RealUser): Promise<number> => (await alertDms(u.client, world.team.id, u.user.id, plugin.botId)).length;
 
     /** Posts `messages` one after the other, then waits until every listener has `dmsEach` alerts in all. */
     async function postAndAwait(messages: string[], dmsEach: number): Promise<void> {

@@ -76,7 +76,7 @@ describe('faults on a real server', () => {
     };
     const expectAlert = async (to: RealUser, message: string, words: string[]) => {
         const post = await world.post(alice, channel.id, message);
-        const alert = await waitForAlert(to.client, world.team.id, plugin.botId, post.id, 60_000);
+        const alert = await waitForAlert(to.client, world.team.id, to.user.id, plugin.botId, post.id, 60_000);
         expect(alert.words.sort()).toEqual([...words].sort());
     };
 

@@ -64,17 +64,17 @@ describe('two servers, one database, one file store', () => {
         // Set through server 0, posted through server 1 (which runs MessageHasBeenPosted for it).
         await api(bob, 0).replace(channel.id, ['falcon']);
         const p1 = await world.post(world.on(alice, 1), channel.id, 'the falcon has landed');
-        expect((await waitForAlert(world.on(bob, 1), teamId(), plugin.botId, p1.id)).words).toEqual(['falcon']);
+        expect((await waitForAlert(world.on(bob, 1), teamId(), bob.user.id, plugin.botId, p1.id)).words).toEqual(['falcon']);
 
         // Server 0 handles a post, so its plugin now holds the channel's words in its cache ...
         const p2 = await world.post(alice, channel.id, 'falcon again');
-        expect((await waitForAlert(bob.client, teamId(), plugin.botId, p2.id)).words).toEqual(['falcon']);
+        expect((await waitForAlert(bob.client, teamId(), bob.user.id, plugin.botId, p2.id)).words).toEqual(['falcon']);
 
         // ... then the words change through server 1, and the very next post through server 0 (no wait in
         // between: the write has answered) matches the new words only. A stale cache would say "falcon".
         await api(bob, 1).replace(channel.id, ['heron']);
         const p3 = await world.post(alice, channel.id, 'a falcon chased a heron');
-        expect((await waitForAlert(bob.client, teamId(), plugin.botId, p3.id)).words).toEqual(['heron']);
+        expect((await waitForAlert(bob.client, teamId(), bob.user.id, plugin.botId, p3.id)).words).toEqual(['heron']);
 
         // Both servers read the same list.
         expect(await api(bob, 0).words(channel.id)).toEqual(['heron']);
@@ -88,18 +88,18 @@ describe('two servers, one database, one file store', () => {
         const post = await world.post(world.on(alice, 1), channel.id, 'a kestrel and a merlin over the ridge');
         const carolOn1 = world.on(carol, 1);
         const bobOn1 = world.on(bob, 1);
-        expect((await waitForAlert(carolOn1, teamId(), plugin.botId, post.id)).words.sort()).toEqual(['kestrel', 'merlin']);
-        expect((await waitForAlert(bobOn1, teamId(), plugin.botId, post.id)).words).toEqual(['kestrel']);
+        expect((await waitForAlert(carolOn1, teamId(), carol.user.id, plugin.botId, post.id)).words.sort()).toEqual(['kestrel', 'merlin']);
+        expect((await waitForAlert(bobOn1, teamId(), bob.user.id, plugin.botId, post.id)).words).toEqual(['kestrel']);
 
         // A later post through the same server alerts both again; once those alerts are there, the first
         // post's hook has long finished, and a second DM about it would be there too.
         const later = await world.post(world.on(alice, 1), channel.id, 'merlin and heron');
-        await waitForAlert(carolOn1, teamId(), plugin.botId, later.id);
-        await waitForAlert(bobOn1, teamId(), plugin.botId, later.id);
-        expect(await alertsAbout(carolOn1, teamId(), plugin.botId, post.id)).toHaveLength(1);
-        expect(await alertsAbout(bobOn1, teamId(), plugin.botId, post.id)).toHaveLength(1);
+        await waitForAlert(carolOn1, teamId(), carol.user.id, plugin.botId, later.id);
+        await waitForAlert(bobOn1, teamId(), bob.user.id, plugin.botId, later.id);
+        expect(await alertsAbout(carolOn1, teamId(), carol.user.id, plugin.botId, post.id)).toHaveLength(1);
+        expect(await alertsAbout(bobOn1, teamId(), bob.user.id, plugin.botId, post.id)).toHaveLength(1);
         // The server that did not receive the post sent nothing of its own either (same DM channel, read there).
-        expect(await alertsAbout(carol.client, teamId(), plugin.botId, post.id)).toHaveLength(1);
+        expect(await alertsAbout(carol.client, teamId(), carol.user.id, plugin.botId, post.id)).toHaveLength(1);
     });
 
     it(`${CROWD} concurrent adds by one user in one channel over both servers: all 2xx, none lost`, async () => {
@@ -123,10 +123,10 @@ describe('two servers, one database, one file store', () => {
         // The matcher reads the same document: one post naming all 16 words alerts all 16 users, once each.
         const post = await world.post(alice, channel.id, `roll call: ${crowd.map((_, i) => wordOf(i)).join(', ')}`);
         for (const [i, u] of crowd.entries()) {
-            expect((await waitForAlert(u.client, teamId(), plugin.botId, post.id)).words).toEqual([wordOf(i)]);
+            expect((await waitForAlert(u.client, teamId(), u.user.id, plugin.botId, post.id)).words).toEqual([wordOf(i)]);
         }
         for (const u of crowd) {
-            expect(await alertsAbout(u.client, teamId(), plugin.botId, post.id)).toHaveLength(1);
+            expect(await alertsAbout(u.client, teamId(), u.user.id, plugin.botId, post.id)).toHaveLength(1);
         }
     });
 });

@@ -11,8 +11,8 @@ import type {Post} from '@mattermost/types/posts';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 
 import {createBotAccount, deactivateUser} from './harness/accounts.js';
+import {directChannelName, directMessages, waitForDirectMessages} from './harness/alert_dms.js';
 import {distBundle, prepareBundle} from './harness/bundle.js';
-import {directChannelName, directMessages, waitForDirectMessages} from './harness/dm.js';
 import {setPluginSettings, type PluginSettingValue} from './harness/plugin_settings.js';
 import {queryDatabase} from './harness/postgres.js';
 import {runTrigger, TriggerAsUser} from './harness/trigger_as_user.js';

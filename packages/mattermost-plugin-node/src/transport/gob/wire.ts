@@ -29,6 +29,15 @@ function asNodeBuffer(u8: Uint8Array): Buffer {
     return Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
 }
 
+/**
+ * Buffer's UTF-8 slice without toString's argument handling and encoding lookup, which cost more than the
+ * conversion itself for the short strings gob carries (ids, names). Same decoding (invalid bytes become
+ * U+FFFD) as toString('utf8'). Present on Buffer in every Node.js since 0.x, but not in its typings.
+ */
+interface Utf8Sliceable {
+    utf8Slice(start: number, end: number): string;
+}
+
 export class ByteWriter {
     buf: Uint8Array;
     pos = 0;
@@ -220,7 +229,7 @@ export class ByteWriter {
  */
 export class WireReader {
     buf: Uint8Array = new Uint8Array(0);
-    node: Buffer = Buffer.alloc(0);
+    node: Buffer & Utf8Sliceable = Buffer.alloc(0) as Buffer & Utf8Sliceable;
     pos = 0;
     end = 0;
     // Scratch result of readUintParts, kept in fields to avoid allocating a tuple per integer.
@@ -229,7 +238,7 @@ export class WireReader {
 
     setBuffer(buf: Uint8Array): void {
         this.buf = buf;
-        this.node = asNodeBuffer(buf);
+        this.node = asNodeBuffer(buf) as Buffer & Utf8Sliceable;
     }
 
     protected readUintParts(): void {
@@ -356,12 +365,12 @@ export class WireReader {
             let s = '';
             for (let i = p; i < p + n; i++) {
                 const c = buf[i]!;
-                if (c >= 0x80) return this.node.toString('utf8', p, p + n);
+                if (c >= 0x80) return this.node.utf8Slice(p, p + n);
                 s += String.fromCharCode(c);
             }
             return s;
         }
-        return this.node.toString('utf8', p, p + n);
+        return this.node.utf8Slice(p, p + n);
     }
 }
 

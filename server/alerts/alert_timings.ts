@@ -38,6 +38,8 @@ export interface AlertTimingsReport {
     /** Posts the hook considered since the process started, and the total time their hooks took. */
     posts: number;
     hook_ms_total: number;
+    /** CPU time of this process since the app was made (user + system, ms; activation included): its own share of the machine. */
+    cpu_ms: number;
     alerts: AlertTiming[];
     gc: GcPause[];
     /** Event-loop delay since the process started (ms). */
@@ -65,6 +67,7 @@ export class AlertTimings {
     private hookMsTotal = 0;
     private readonly loop: IntervalHistogram;
     private readonly observer: PerformanceObserver;
+    private readonly cpuAtStart = process.cpuUsage();
 
     constructor() {
         this.loop = monitorEventLoopDelay({resolution: 10});
@@ -107,6 +110,10 @@ export class AlertTimings {
             pid: process.pid,
             posts: this.posts,
             hook_ms_total: this.hookMsTotal,
+            cpu_ms: (() => {
+                const u = process.cpuUsage(this.cpuAtStart);
+                return (u.user + u.system) / 1000;
+            })(),
             alerts: [...this.alerts],
             gc: [...this.gcs],
             event_loop: {p50: ms(this.loop.percentile(50)), p99: ms(this.loop.percentile(99)), max: ms(this.loop.max)},

@@ -78,7 +78,9 @@ function phaseLine(n: number, total: number, r: PhaseResult): string {
         ? `alerts ${a.delivered}/${a.expected}, missing ${a.missing}, dup ${a.duplicates}, unexpected ${a.unexpected}, DM p50 ${ms(percentile(a.delaysMs, 50))} p99 ${ms(percentile(a.delaysMs, 99))}`
         : 'no DMs';
     const calls = (r.apiCalls === undefined ? '' : `  API calls ${r.apiCalls} (${(r.apiCalls / r.posts).toFixed(2)} per post)`) +
-        (r.timings && r.timings.posts > 0 ? `, hook ${(r.timings.hook_ms_total / r.timings.posts).toFixed(2)} ms per post inside the plugin` : '');
+        (r.timings && r.timings.posts > 0
+            ? `, inside the plugin per post: hook ${(r.timings.hook_ms_total / r.timings.posts).toFixed(2)} ms, CPU ${(r.timings.cpu_ms / r.timings.posts).toFixed(2)} ms (activation included)`
+            : '');
     return `phase ${String(n).padStart(2)}/${total} ${r.workload.padEnd(7)} ${r.plugin.padEnd(6)} ${rate(r.postsPerS).padStart(6)} posts/s  ` +
         `POST p50 ${ms(percentile(r.latenciesMs, 50))} p99 ${ms(percentile(r.latenciesMs, 99))}  ${alerts}${calls}`;
 }

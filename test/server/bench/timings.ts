@@ -30,6 +30,7 @@ export interface AlertTimingsReport {
     pid: number;
     posts: number;
     hook_ms_total: number;
+    cpu_ms: number;
     alerts: AlertTiming[];
     gc: Array<{at: number; ms: number; kind: number}>;
     event_loop: {p50: number; p99: number; max: number};

@@ -46,6 +46,7 @@ describe('alert timings', () => {
         const r = timings.report();
         expect(r.pid).toBe(process.pid);
         expect(r.posts).toBe(2);
+        expect(r.cpu_ms).toBeGreaterThan(0);
         expect(r.alerts.map((a) => a.user_id).sort()).toEqual([alice, carol].sort());
         for (const a of r.alerts) {
             expect(a.post_id).toBe(post(2, '').id);

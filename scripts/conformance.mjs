@@ -36,6 +36,7 @@ const matrix = [
  */
 const tagBoundaries = [
     {tag: 'mmpublic_pre04', since: 'v0.4.0'}, // hooks' *WithRPCErr variants, plugin.Context.ConnectionId
+    {tag: 'mmpublic_pre03', since: 'v0.3.0'}, // ChannelMemberWillBeAdded, TeamMemberWillBeAdded hooks
     {tag: 'mmpublic_pre021', since: 'v0.2.1'}, // model.SlackAttachment renamed MessageAttachment
 ];
 

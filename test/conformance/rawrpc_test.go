@@ -61,7 +61,7 @@ func TestUnknownMethodIsAnErrorReply(t *testing.T) {
 	client, hooks := startRaw(t)
 	var implemented []string
 	require.NoError(t, hooks.Call("Plugin.Implemented", struct{}{}, &implemented))
-	require.ElementsMatch(t, contractHooks, implemented)
+	require.ElementsMatch(t, contractHooks, knownToHost(implemented))
 
 	var reply struct{}
 	err := hooks.Call("Plugin.NoSuchHook", struct{ A string }{A: "x"}, &reply)
@@ -73,7 +73,7 @@ func TestUnknownMethodIsAnErrorReply(t *testing.T) {
 
 	implemented = nil
 	require.NoError(t, hooks.Call("Plugin.Implemented", struct{}{}, &implemented), "the stream must stay usable")
-	require.ElementsMatch(t, contractHooks, implemented)
+	require.ElementsMatch(t, contractHooks, knownToHost(implemented))
 
 	proto, err := client.Client()
 	require.NoError(t, err)

@@ -3,8 +3,12 @@
 // can compare it with what it sent.
 import {createHash} from 'node:crypto';
 import type {IncomingMessage, ServerResponse} from 'node:http';
+import type {Readable, Writable} from 'node:stream';
 
+import type {ChannelMembership} from '@mattermost/types/channels';
+import type {FileInfo} from '@mattermost/types/files';
 import type {Post} from '@mattermost/types/posts';
+import type {TeamMembership} from '@mattermost/types/teams';
 import express, {type Request, type Response} from 'express';
 
 import {
@@ -13,6 +17,9 @@ import {
     type CommandArgs,
     type CommandResponse,
     type ConfigurationWillBeSavedResult,
+    type FileWillBeUploadedResult,
+    type MemberWillBeAddedResult,
+    type MessageWillBeUpdatedResult,
     type PluginClusterEvent,
     type PluginContext,
     type ServerConfig,
@@ -105,6 +112,19 @@ function bytePattern(n: number): Buffer {
         body.copyWithin(filled, 0, Math.min(filled, n - filled));
     }
     return body;
+}
+
+/** Replacements for the posts whose props ask for one (CONTRACT.md, MessagesWillBeConsumed). */
+function consumed(prefix: string, posts: Post[]): Post[] {
+    return posts.filter((p) => p.props?.conformance_consume === true).map((p) => ({...p, message: prefix + p.message}));
+}
+
+/** The rule both member hooks apply to the member's roles. */
+function memberVerdict(roles: string, userId: string): {promote: boolean; reason: string} {
+    if (roles.includes('reject-me')) {
+        return {promote: false, reason: `rejected: ${userId}`};
+    }
+    return {promote: roles.includes('promote-me'), reason: ''};
 }
 
 const skippedHeaders = new Set(['content-length', 'accept-encoding', 'connection', 'transfer-encoding']);
@@ -280,6 +300,68 @@ export class ConformancePlugin extends MattermostPlugin {
 
     override serveHTTP(_c: PluginContext, req: IncomingMessage, res: ServerResponse): void {
         this.app(req, res);
+    }
+
+    // CONTRACT.md, "Manual-wire hooks".
+
+    override messageWillBeUpdated(_c: PluginContext, newPost: Post, oldPost: Post): MessageWillBeUpdatedResult {
+        if (newPost.message.includes('reject-me')) {
+            return {rejectReason: `rejected: ${newPost.message} (was: ${oldPost.message})`};
+        }
+        if (newPost.message.includes('rewrite-me')) {
+            return {post: {...newPost, message: goToUpper(newPost.message), props: {...newPost.props, rewritten: true}}};
+        }
+        return undefined; // the runtime sends the new post back as it came
+    }
+
+    override messagesWillBeConsumed(posts: Post[]): Post[] {
+        return consumed('consumed: ', posts);
+    }
+
+    override messagesWillBeConsumedWithContext(c: {RequestId: string}, posts: Post[]): Post[] {
+        return consumed(`consumed for ${c.RequestId}: `, posts);
+    }
+
+    override channelMemberWillBeAdded(_c: PluginContext, member: ChannelMembership): MemberWillBeAddedResult<ChannelMembership> {
+        const verdict = memberVerdict(member.roles, member.user_id);
+        if (verdict.promote) {
+            return {member: {...member, roles: `${member.roles} channel_admin`, scheme_admin: true}};
+        }
+        return verdict.reason ? {rejectReason: verdict.reason} : undefined;
+    }
+
+    // The tuple form of the answer, as the generated hook types have it.
+    override teamMemberWillBeAdded(_c: PluginContext, member: TeamMembership): MemberWillBeAddedResult<TeamMembership> {
+        const verdict = memberVerdict(member.roles, member.user_id);
+        if (verdict.promote) {
+            return [{...member, roles: `${member.roles} team_admin`, scheme_admin: true}, undefined];
+        }
+        return [undefined, verdict.reason];
+    }
+
+    override async fileWillBeUploaded(c: PluginContext, info: FileInfo, file: Readable, output: Writable): Promise<FileWillBeUploadedResult> {
+        const chunks: Buffer[] = [];
+        for await (const chunk of file) {
+            chunks.push(chunk as Buffer);
+        }
+        const data = Buffer.concat(chunks);
+        const sha256 = createHash('sha256').update(data).digest('hex');
+        await this.api.kvSet(`upload:${info.id}`, JSON.stringify({context: c, info, length: data.length, sha256}));
+        if (info.name.endsWith('.reject')) {
+            return {rejectReason: `rejected: ${info.name}`};
+        }
+        if (info.name.endsWith('.upper')) {
+            const upper = Buffer.from(data.map((b) => (b >= 0x61 && b <= 0x7a ? b - 0x20 : b)));
+            await new Promise<void>((resolve, reject) => output.write(upper, (err) => (err ? reject(err) : resolve())));
+            return {fileInfo: {...info, name: `upper-${info.name}`, size: upper.length}};
+        }
+        return undefined;
+    }
+
+    override serveMetrics(c: PluginContext, req: IncomingMessage, res: ServerResponse): void {
+        const path = new URL(req.url ?? '/', 'http://plugin').pathname;
+        res.writeHead(200, {'Content-Type': 'text/plain; version=0.0.4', 'X-Conformance-Session': c.SessionId});
+        res.end(`conformance_metric{path=${JSON.stringify(path)}} 1\n`);
     }
 }
 

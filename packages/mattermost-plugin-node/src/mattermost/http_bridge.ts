@@ -3,7 +3,7 @@
 // ServerResponse, with streaming both ways and nothing re-implemented. The response is read back with
 // Node's HTTP client and forwarded to the host's ResponseWriter over its RPC stream.
 import http, {type IncomingMessage, type ServerResponse} from 'node:http';
-import {Duplex} from 'node:stream';
+import {Duplex, Readable} from 'node:stream';
 
 import {GoMarshaled, t} from '../transport/gob/index.js';
 import type {MuxBroker} from '../transport/muxbroker.js';
@@ -177,19 +177,24 @@ export function putVarint(n: number): Buffer {
 const bodyRequestSize = 2 ** 31;
 
 /**
- * Reads the request body from the host's "IO reader" stream: ask once for a large amount, then take
- * bytes until the host closes the stream (it does so when the body is exhausted).
+ * Reads a body the host serves as an "IO reader" (client_rpc.go's serveIOReader: a request body, an
+ * uploaded file): ask once for a large amount, then take bytes until the host closes the stream (it does
+ * so when the body is exhausted). Destroying the reader early closes the stream, which ends the host's side.
  */
-function openBodyStream(broker: MuxBroker, id: number): Duplex {
+export function openIOReader(broker: MuxBroker, id: number): Readable {
     const {stream, ack} = broker.dial(id);
     stream.write(putVarint(bodyRequestSize));
     let toSkip = ack.length;
-    const body = new Duplex({
+    let ended = false;
+    const body = new Readable({
         read() {
             stream.resume();
         },
-        write(_c, _e, cb) {
-            cb();
+        destroy(err, cb) {
+            if (!ended) {
+                stream.destroy();
+            }
+            cb(err);
         },
     });
     stream.on('data', (chunk: Buffer) => {
@@ -206,6 +211,7 @@ function openBodyStream(broker: MuxBroker, id: number): Duplex {
         }
     });
     stream.on('end', () => {
+        ended = true;
         body.push(null);
         stream.end();
     });
@@ -326,7 +332,7 @@ export async function serveHTTP(broker: MuxBroker, args: ServeHTTPArgs, handler:
     // host turns into a 500 response.
     const forwarded = readForwardedRequest(args.Request);
     const writer = new HostResponseWriter(broker, Number(args.ResponseWriterStream ?? 0));
-    const body = args.RequestBodyStream ? openBodyStream(broker, Number(args.RequestBodyStream)) : undefined;
+    const body = args.RequestBodyStream ? openIOReader(broker, Number(args.RequestBodyStream)) : undefined;
     const replay = replayRequest(forwarded, body !== undefined);
 
     const [clientEnd, serverEnd] = duplexPair();

@@ -28,7 +28,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -38,6 +37,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/mattermost/mattermost/server/public/plugin"
 
+	"triggeralerts/conformance/benchutil"
 	"triggeralerts/conformance/fakeapi"
 	"triggeralerts/conformance/harness"
 )
@@ -67,13 +67,6 @@ var filler = []string{
 	"The staging cluster is back after the node pool resize; latency looks normal again, p95 under 180 ms.",
 	"Reminder: the office is closed on Friday, so plan the deploys for Thursday afternoon at the latest.",
 	"I pushed a draft of the onboarding guide, comments welcome — especially on the section about local setup.",
-}
-
-func env(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
-		return v
-	}
-	return def
 }
 
 func userWords(u int) []string {
@@ -173,34 +166,11 @@ func alertDMs(api *fakeapi.API, botID string, members []*model.User) int {
 	return n
 }
 
-func quantile(sorted []float64, q float64) float64 {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := int(q * float64(len(sorted)))
-	if i >= len(sorted) {
-		i = len(sorted) - 1
-	}
-	return sorted[i]
-}
-
 func round3(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
 
-func loadAverage() string {
-	raw, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "n/a"
-	}
-	f := strings.Fields(string(raw))
-	if len(f) < 3 {
-		return "n/a"
-	}
-	return strings.Join(f[:3], " ")
-}
-
 func BenchmarkAlerts(b *testing.B) {
-	posts := env("BENCH_ALERTS_POSTS", 3000)
-	workers := env("BENCH_ALERTS_WORKERS", 4)
+	posts := benchutil.EnvInt("BENCH_ALERTS_POSTS", 3000)
+	workers := benchutil.EnvInt("BENCH_ALERTS_WORKERS", 4)
 	if err := harness.InitGlobalLogger(os.Getenv("CONFORMANCE_VERBOSE") != ""); err != nil {
 		b.Fatal(err)
 	}
@@ -355,10 +325,10 @@ func BenchmarkAlerts(b *testing.B) {
 	sort.Float64s(noMatch)
 	sort.Float64s(withMatch)
 	perSec := float64(posts) / total.Seconds()
-	p50, p90, p99, pmax := quantile(lat, 0.5), quantile(lat, 0.9), quantile(lat, 0.99), lat[len(lat)-1]
+	p50, p90, p99, pmax := benchutil.Quantile(lat, 0.5), benchutil.Quantile(lat, 0.9), benchutil.Quantile(lat, 0.99), lat[len(lat)-1]
 
 	fmt.Printf("\nHOST PATH: Mattermost plugin host -> MessageHasBeenPosted over RPC -> plugin -> KV -> alert DMs (fake API)\n")
-	fmt.Printf("%s %s/%s, GOMAXPROCS %d; load average %s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), loadAverage())
+	fmt.Printf("%s %s/%s, GOMAXPROCS %d; load average %s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), benchutil.LoadAverage())
 	fmt.Printf("channel: %d users x %d words (%d own + 1 of %d shared phrases), set by %d PUTs in %.0f ms; plugin start %.0f ms\n",
 		users, wordsPerUser, wordsPerUser-1, len(sharedPhrases), users, wordsMs, startMs)
 	fmt.Printf("posts: %d measured (avg %d chars, 1 in 10 naming 1-3 users' words) from %d goroutines, after %d warm-up; first post (cold) %.2f ms\n",
@@ -371,8 +341,8 @@ func BenchmarkAlerts(b *testing.B) {
 	row("latency p90", p90, "ms")
 	row("latency p99", p99, "ms")
 	row("latency max", pmax, "ms")
-	row("no-match posts p50", quantile(noMatch, 0.5), "ms")
-	row("posts with 1-3 alerts p50", quantile(withMatch, 0.5), "ms")
+	row("no-match posts p50", benchutil.Quantile(noMatch, 0.5), "ms")
+	row("posts with 1-3 alerts p50", benchutil.Quantile(withMatch, 0.5), "ms")
 	fmt.Printf("%-34s %10d (expected %d: verified)\n", "alert DMs created", dms, want)
 	calls.print()
 	line, _ := json.Marshal(struct {

@@ -34,7 +34,6 @@ import (
 	"runtime"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,18 +43,12 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/mattermost/mattermost/server/public/plugin"
 
+	"triggeralerts/conformance/benchutil"
 	"triggeralerts/conformance/fakeapi"
 	"triggeralerts/conformance/harness"
 )
 
 const pluginID = "trigger-alerts"
-
-func envInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
-		return v
-	}
-	return def
-}
 
 // soak is one run: the world, the two servers, and what the run measured.
 type soak struct {
@@ -86,9 +79,9 @@ func (s *soak) fail(format string, args ...any) {
 }
 
 func TestSoak(t *testing.T) {
-	posts := envInt("SOAK_POSTS", 2000)
-	workers := envInt("SOAK_WORKERS", 4)
-	seed := int64(envInt("SOAK_SEED", 1))
+	posts := benchutil.EnvInt("SOAK_POSTS", 2000)
+	workers := benchutil.EnvInt("SOAK_WORKERS", 4)
+	seed := int64(benchutil.EnvInt("SOAK_SEED", 1))
 	if err := harness.InitGlobalLogger(os.Getenv("CONFORMANCE_VERBOSE") != ""); err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +208,7 @@ func TestSoak(t *testing.T) {
 	perSec := float64(wl.posts) / runTime.Seconds()
 
 	fmt.Printf("\nSOAK: %d posts through 2 servers (2 plugin processes, Mattermost's plugin host code) sharing one fake API, %d workers\n", wl.posts, workers)
-	fmt.Printf("%s %s/%s, GOMAXPROCS %d, %d CPUs; load average before %s, after %s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runtime.NumCPU(), loadBefore, loadAverage())
+	fmt.Printf("%s %s/%s, GOMAXPROCS %d, %d CPUs; load average before %s, after %s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runtime.NumCPU(), loadBefore, benchutil.LoadAverage())
 	fmt.Printf("world: %d users, %d channels (%d per user), %d words in the pool (1 in %d a phrase); seed %d\n", nUsers, nChannels, channelsPerUser, wordPool, phraseEvery, seed)
 	fmt.Printf("workload generated in %d ms; initial words (%d PUTs) in %d ms; at most %d DMs to one user in the whole run (flood control: 1000 per minute)\n", genMs, s.initialPuts, wordsMs, mostToOneUser)
 	var upd []string
@@ -227,8 +220,8 @@ func TestSoak(t *testing.T) {
 	fmt.Printf("interleaved updates: %d (%s); %d answered 503 and were retried\n", total, strings.Join(upd, ", "), s.retried.Load())
 	fmt.Printf("run: %.1f s, %.0f posts/s\n", runTime.Seconds(), perSec)
 	fmt.Printf("hook latency (MessageHasBeenPosted, host -> plugin -> KV -> DMs): p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms\n",
-		quantile(s.postLat, 0.5), quantile(s.postLat, 0.9), quantile(s.postLat, 0.99), quantile(s.postLat, 1))
-	fmt.Printf("update latency (ServeHTTP): p50 %.2f ms, p99 %.2f ms\n", quantile(s.updLat, 0.5), quantile(s.updLat, 0.99))
+		benchutil.Quantile(s.postLat, 0.5), benchutil.Quantile(s.postLat, 0.9), benchutil.Quantile(s.postLat, 0.99), benchutil.Quantile(s.postLat, 1))
+	fmt.Printf("update latency (ServeHTTP): p50 %.2f ms, p99 %.2f ms\n", benchutil.Quantile(s.updLat, 0.5), benchutil.Quantile(s.updLat, 0.99))
 	fmt.Printf("posts whose hook took over 1 s: %d; machine stalls during the run (PSI, all processes): %s\n", slow, pressureRun)
 	mem.print(warmup)
 	switch {
@@ -270,7 +263,7 @@ func TestSoak(t *testing.T) {
 		Workers      int     `json:"workers"`
 	}{
 		"soak", wl.posts, res.expected, res.delivered, res.duplicates, res.unexpected, int(perSec + 0.5), round2(mem.rssGrowth),
-		res.missing, res.wrongWords, round2(quantile(s.postLat, 0.5)), round2(quantile(s.postLat, 0.99)),
+		res.missing, res.wrongWords, round2(benchutil.Quantile(s.postLat, 0.5)), round2(benchutil.Quantile(s.postLat, 0.99)),
 		round2(mib(mem.start.rss[0] + mem.start.rss[1])), round2(mib(mem.end.rss[0] + mem.end.rss[1])),
 		round2(mem.anonGrowth), round2(mem.anonGrowth2nd),
 		round2(heapGrowth), round2(mibB(heapStart[0].live() + heapStart[1].live())), round2(mibB(heapEnd[0].live() + heapEnd[1].live())),
@@ -291,10 +284,10 @@ func TestSoak(t *testing.T) {
 	for _, e := range stateErrs {
 		t.Error(e)
 	}
-	if limit := envInt("SOAK_MAX_RSS_GROWTH_PCT", 0); limit > 0 && mem.rssGrowth > float64(limit) {
+	if limit := benchutil.EnvInt("SOAK_MAX_RSS_GROWTH_PCT", 0); limit > 0 && mem.rssGrowth > float64(limit) {
 		t.Errorf("plugin RSS grew %.1f%% from the end of the warm-up to the end (limit %d%%)", mem.rssGrowth, limit)
 	}
-	if limit := envInt("SOAK_MAX_HEAP_GROWTH_PCT", 0); limit > 0 {
+	if limit := benchutil.EnvInt("SOAK_MAX_HEAP_GROWTH_PCT", 0); limit > 0 {
 		switch {
 		case probe == nil || heapErr != nil:
 			t.Errorf("$SOAK_MAX_HEAP_GROWTH_PCT is set but the live heap was not measured (%v)", heapErr)
@@ -313,7 +306,7 @@ func TestSoak(t *testing.T) {
 	}
 }
 
-var loadBefore = loadAverage()
+var loadBefore = benchutil.LoadAverage()
 
 func mib(kib int64) float64 { return float64(kib) / 1024 }
 
@@ -327,29 +320,6 @@ func pct(from, to int64) float64 {
 }
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
-
-func quantile(sorted []float64, q float64) float64 {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := int(q * float64(len(sorted)))
-	if i >= len(sorted) {
-		i = len(sorted) - 1
-	}
-	return sorted[i]
-}
-
-func loadAverage() string {
-	raw, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "n/a"
-	}
-	f := strings.Fields(string(raw))
-	if len(f) < 3 {
-		return "n/a"
-	}
-	return strings.Join(f[:3], " ")
-}
 
 // ---------------------------------------------------------------------------------------------
 // The world

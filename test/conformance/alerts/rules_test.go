@@ -1,6 +1,8 @@
 package alerts
 
 import (
+	"time"
+
 	"errors"
 	"net/http"
 	"strings"
@@ -257,7 +259,20 @@ func TestAlertRules(t *testing.T) {
 		h := w.start()
 		putWords(t, h, w.alice, w.town, "deploy")
 		putWords(t, h, w.carol, w.town, "deploy")
+		// Setting a word makes the bot's direct channel (in the background), so the failure is injected
+		// where every alert passes: the post into carol's channel, and opening it again.
+		var carolDM *model.Channel
+		require.Eventually(t, func() bool {
+			carolDM = w.api.DirectChannel(w.botID(), w.carol.Id)
+			return carolDM != nil
+		}, 10*time.Second, 20*time.Millisecond, "the bot's direct channel with carol is made when she sets a word")
 		carol := w.carol.Id
+		w.api.InjectErrorFunc("CreatePost", func(args []any) error {
+			if p, ok := args[0].(*model.Post); ok && p.ChannelId == carolDM.Id {
+				return errors.New("cannot post in the DM")
+			}
+			return nil
+		})
 		w.api.InjectErrorFunc("GetDirectChannel", func(args []any) error {
 			if len(args) == 2 && (args[0] == carol || args[1] == carol) {
 				return errors.New("cannot open the DM")
@@ -265,6 +280,7 @@ func TestAlertRules(t *testing.T) {
 			return nil
 		})
 		p := w.post(h, w.bob, w.town, "deploy now")
+		w.api.ClearError("CreatePost")
 		w.api.ClearError("GetDirectChannel")
 		w.requireDMs(w.carol, 0, "the failed recipient")
 		dms := w.requireDMs(w.alice, 1, "the other recipient")

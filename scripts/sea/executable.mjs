@@ -5,8 +5,13 @@
 // registry runtime itself (not the Node.js running this script). A code cache (V8's compiled top-level
 // code; it halves start to handshake, by sparing the parse of the 2.3 MB script) is valid only for the V8
 // build and flags that made it, so only the executable of the platform whose runtime made the blob gets
-// one; every other platform gets the same blob without it. The startup snapshot stays off (it would run
-// the plugin's code at build time).
+// one; every other platform gets the same blob without it. The startup snapshot stays off: it runs the
+// main script at build time, and the runtime's module initialisation already loads node:http, whose
+// parser binding Node.js 26.10 cannot serialise ("global handle not serialized: HTTPParser"); the
+// handshake would have to come before any HTTP code is loaded for a snapshot to be possible.
+// The main script should be ASCII: V8 then keeps its source as one byte per character (read from the
+// blob), while a single other character anywhere, a comment included, makes it UTF-16, twice the size,
+// on the heap (≈ 3 MiB more RSS after activation for the 2.5 MB bundle, measured with bench:start).
 // The main script is the esbuild CJS bundle: inside a SEA, `require` loads built-in modules only, and the
 // bundle needs nothing else (its one optional require, debug's "supports-color", sits in a try/catch).
 // It finds files at run time only through the plugin API (GetBundlePath + assets/), never next to itself.
@@ -34,6 +39,10 @@ export class SeaError extends Error {
  * useCodeCache: only for a blob going into a copy of `node` itself.
  */
 export function makeBlob({node, main, execArgv = [], useCodeCache = false}) {
+    const wide = nonAsciiCharacters(readFileSync(main));
+    if (wide.count > 0) {
+        console.log(`  note: ${path.basename(main)} has ${wide.count} non-ASCII character(s) (first at line ${wide.firstLine}): V8 holds the whole script as UTF-16`);
+    }
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sea-'));
     try {
         const blob = path.join(dir, 'sea-prep.blob');
@@ -58,6 +67,24 @@ export function makeBlob({node, main, execArgv = [], useCodeCache = false}) {
     } finally {
         rmSync(dir, {recursive: true, force: true});
     }
+}
+
+/** How many bytes of a UTF-8 file are not ASCII, and the line of the first. */
+export function nonAsciiCharacters(bytes) {
+    let count = 0;
+    let firstLine = 0;
+    let line = 1;
+    for (let i = 0; i < bytes.length; i++) {
+        const b = bytes[i];
+        if (b === 0x0a) {
+            line++;
+        } else if (b >= 0xc0 || (b >= 0x80 && count === 0)) {
+            // a lead byte starts a character; continuation bytes (0x80-0xbf) belong to it
+            count++;
+            firstLine ||= line;
+        }
+    }
+    return {count, firstLine};
 }
 
 /**

@@ -31,13 +31,14 @@ const (
 	hookRounds = 3000
 	// Hooks before measuring: type definitions on the streams, and V8's optimising compiler, which keeps
 	// compiling the hook path (on its own threads, on the same cores) for about the first 2 000 hooks.
-	// With 300, as before, the first third of the measured calls still paid for it.
-	warmupHooks = 3000
-	apiPerHook  = 200
-	apiRounds   = 15
-	httpRounds  = 60
-	startRounds = 15
-	httpBytes   = 1 << 20
+	// With 300, as before, the first third of the measured calls still paid for it. BENCH_WARMUP_HOOKS
+	// overrides it (to compare).
+	defaultWarmupHooks = 3000
+	apiPerHook         = 200
+	apiRounds          = 15
+	httpRounds         = 60
+	startRounds        = 15
+	httpBytes          = 1 << 20
 )
 
 type result struct {
@@ -73,7 +74,7 @@ func start(b *testing.B, source string) *subject {
 	for i := 0; i < 64; i++ {
 		s.posts = append(s.posts, RealisticPost(i))
 	}
-	for i := 0; i < warmupHooks; i++ {
+	for i := 0; i < warmupHooks(b); i++ {
 		s.hook(b, i)
 	}
 	s.kvget(b, apiPerHook)
@@ -225,6 +226,18 @@ func BenchmarkRPC(b *testing.B) {
 		"go_start_ms":    round(gor.startMs),
 	})
 	fmt.Println(string(line))
+}
+
+func warmupHooks(b *testing.B) int {
+	v := os.Getenv("BENCH_WARMUP_HOOKS")
+	if v == "" {
+		return defaultWarmupHooks
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		b.Fatalf("BENCH_WARMUP_HOOKS=%q: want a count", v)
+	}
+	return n
 }
 
 // cpuNs is the CPU time a process has used so far, all its threads (the runtime's helper threads too),

@@ -7,8 +7,7 @@
 // nothing German left. Screenshots in test/e2e/artifacts/.
 //
 // The tests run in order on one page and one server: each leaves the state the next one starts from.
-import {existsSync, mkdirSync} from 'node:fs';
-import path from 'node:path';
+import {existsSync} from 'node:fs';
 
 import type {Channel} from '@mattermost/types/channels';
 import type {Locator, Page} from 'playwright-core';
@@ -16,19 +15,10 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 
 import {directChannelName, waitForAlert} from '../server/harness/alert_dms.js';
 import {TriggerWordsApi} from '../server/harness/trigger_words_api.js';
-import {RealMattermost, uploadPlugin, waitPluginRunning, type RealUser} from '../server/harness/world.js';
+import {RealMattermost, type RealUser} from '../server/harness/world.js';
 
-import {bundleWithCurrentWebapp} from './current_webapp_bundle';
 import {CHROMIUM, MattermostBrowser, signIn} from './mattermost_browser';
-
-const artifacts = path.join(__dirname, 'artifacts');
-const PLUGIN_ID = 'trigger-alerts';
-/** Generous: two cores, shared with other test servers. */
-const LONG = 60_000;
-const poll = {timeout: 30_000, interval: 200};
-
-// The fixture's "Preview Mode: Email notifications have not been configured" bar is not the plugin's.
-const SCREENSHOT_STYLE = '.announcement-bar { display: none !important; }';
+import {installWithCurrentWebapp, LONG, openChannel, PLUGIN_ID, poll, screenshot} from './real_webapp_setup';
 
 /**
  * What the web app itself logs when the user's language changes while it is open, from one of its own
@@ -53,22 +43,13 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the transla
     let languageChanges = false;
 
     beforeAll(async () => {
-        mkdirSync(artifacts, {recursive: true});
         world = await RealMattermost.start({name: 'realwebapp-i18n'});
-        const bundle = bundleWithCurrentWebapp(world.scratch);
-        const id = await uploadPlugin(world.admin.client, bundle.file);
-        expect(id).toBe(PLUGIN_ID);
-        await world.admin.client.enablePlugin(id);
-        await waitPluginRunning(world.admin.client, id, {timeoutMs: 180_000});
-        botId = (await world.admin.client.getUserByUsername('trigger-alerts')).id;
+        botId = (await installWithCurrentWebapp(world)).botId;
 
         hans = await world.createUser('hans', {locale: 'de'});
         bob = await world.createUser('bob');
         await world.addToTeam(hans, bob);
-        opsRoom = await world.admin.client.createChannel({team_id: world.team.id, name: 'release-ops', display_name: 'Release Ops', type: 'O'} as Channel);
-        for (const u of [hans, bob]) {
-            await world.admin.client.addToChannel(u.user.id, opsRoom.id);
-        }
+        opsRoom = await world.createChannel([hans, bob], {name: 'release-ops', displayName: 'Release Ops'});
         hansApi = new TriggerWordsApi(world.url, hans.token);
 
         mb = await MattermostBrowser.launch(world.url, PLUGIN_ID);
@@ -90,12 +71,6 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the transla
     const appBarEntry = (name: string) => page.locator('.app-bar').getByRole('button', {name, exact: true});
     const heading = (name: string) => dialog().getByRole('heading', {name, exact: true});
 
-    /** Opens a channel by its entry in the web app's sidebar, as a person does. */
-    async function openChannel(channel: Channel) {
-        await page.locator(`#sidebarItem_${channel.name}`).click();
-        await expect.poll(() => page.locator('#channelHeaderTitle').textContent(), poll).toBe(channel.display_name);
-    }
-
     /** Opens the channel menu: a click on the channel's name in its header. */
     const openChannelMenu = () => page.locator('#channelHeaderTitle').click();
 
@@ -112,16 +87,10 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the transla
         }
     }
 
-    /** The whole window, with the pointer parked on the global header so that nothing shows a hover state. */
-    async function screenshot(name: string) {
-        await page.mouse.move(1, 1);
-        await page.screenshot({path: path.join(artifacts, name), style: SCREENSHOT_STYLE});
-    }
-
     it('German: the App Bar entry and its tooltip, the panel, the server\'s error and the word count', async () => {
         languageChanges = true;
         await signIn(page, world.url, hans.user.username, hans.password);
-        await openChannel(opsRoom);
+        await openChannel(page, opsRoom);
         // the web app itself is in German for him
         await page.getByText('Kanäle hinzufügen', {exact: true}).waitFor();
 
@@ -153,7 +122,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the transla
         expect(await input.inputValue()).toBe(long);
         expect(await chips.allTextContents()).toEqual(['deploy', 'on call']);
         await dialog().getByText('2 von 25 Wörtern', {exact: true}).waitFor();
-        await screenshot('real-panel-de.png');
+        await screenshot(page, 'real-panel-de.png');
 
         await input.fill('');
         await page.keyboard.press('Escape');
@@ -189,7 +158,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the transla
         expect(await body.locator('code').allTextContents()).toEqual(expect.arrayContaining(['deploy', 'on call']));
         const link = body.getByRole('link', {name: 'Nachricht öffnen', exact: true});
         expect(await link.getAttribute('href')).toBe(`${world.url}/${world.team.name}/pl/${post.id}`);
-        await screenshot('real-alert-dm-de.png');
+        await screenshot(page, 'real-alert-dm-de.png');
     }, LONG * 2);
 
     it('switches to Japanese while the web app is open: App Bar, panel and menu item follow, no reload', async () => {
@@ -203,12 +172,12 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the transla
         expect(await appBarEntry('Triggerwörter').count()).toBe(0);
         expect(await page.locator('#app-bar-icon-trigger-alerts').count()).toBe(1);
 
-        await openChannel(opsRoom);
+        await openChannel(page, opsRoom);
         await entry.click();
         await heading('トリガーワード').waitFor();
         await dialog().getByText('2 / 25 語', {exact: true}).waitFor();
         expect(await dialog().getByRole('textbox', {name: '単語またはフレーズを追加', exact: true}).count()).toBe(1);
-        await screenshot('real-panel-ja.png');
+        await screenshot(page, 'real-panel-ja.png');
         await page.keyboard.press('Escape');
         await expect.poll(() => dialog().count(), poll).toBe(0);
 

@@ -6,8 +6,7 @@
 //
 // The tests run in order on one page and one server (starting them takes most of the time): each leaves the
 // state the next one starts from.
-import {existsSync, mkdirSync} from 'node:fs';
-import path from 'node:path';
+import {existsSync} from 'node:fs';
 
 import type {Channel} from '@mattermost/types/channels';
 import type {Locator, Page} from 'playwright-core';
@@ -16,23 +15,13 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {directChannelName, waitForAlert, type AlertDm} from '../server/harness/alert_dms.js';
 import {setPluginSettings} from '../server/harness/plugin_settings.js';
 import {TriggerWordsApi, type ChannelWords} from '../server/harness/trigger_words_api.js';
-import {RealMattermost, uploadPlugin, waitPluginRunning, type RealUser} from '../server/harness/world.js';
+import {RealMattermost, type RealUser} from '../server/harness/world.js';
 
 import {commonest, contrast, parseColour, pixels, type Rgb} from './contrast';
-import {bundleWithCurrentWebapp} from './current_webapp_bundle';
 import {CHROMIUM, MattermostBrowser, signIn} from './mattermost_browser';
 import {ONYX_THEME, saveTheme} from './mattermost_themes';
 import {decodePng} from './png';
-
-const artifacts = path.join(__dirname, 'artifacts');
-const PLUGIN_ID = 'trigger-alerts';
-/** Generous: two cores, shared with other test servers. */
-const LONG = 60_000;
-const poll = {timeout: 30_000, interval: 200};
-
-// The fixture shows a "Preview Mode: Email notifications have not been configured" bar (the test servers
-// send no e-mail); it has nothing to do with the plugin, so the pictures leave it out.
-const SCREENSHOT_STYLE = '.announcement-bar { display: none !important; }';
+import {installWithCurrentWebapp, LONG, openChannel, PLUGIN_ID, poll, screenshot} from './real_webapp_setup';
 
 describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the panel in the real Mattermost web app', () => {
     let world: RealMattermost;
@@ -46,20 +35,14 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the panel i
     let botId: string;
 
     beforeAll(async () => {
-        mkdirSync(artifacts, {recursive: true});
         world = await RealMattermost.start({name: 'realwebapp'});
-        const bundle = bundleWithCurrentWebapp(world.scratch);
-        const id = await uploadPlugin(world.admin.client, bundle.file);
-        expect(id).toBe(PLUGIN_ID);
-        await world.admin.client.enablePlugin(id);
-        await waitPluginRunning(world.admin.client, id, {timeoutMs: 180_000});
-        botId = (await world.admin.client.getUserByUsername('trigger-alerts')).id;
+        botId = (await installWithCurrentWebapp(world)).botId;
 
         alice = await world.createUser('alice');
         bob = await world.createUser('bob');
         await world.addToTeam(alice, bob);
-        opsRoom = await createChannel('release-ops', 'Release Ops', [alice, bob]);
-        incidents = await createChannel('incidents', 'Incidents', [alice, bob]);
+        opsRoom = await world.createChannel([alice, bob], {name: 'release-ops', displayName: 'Release Ops'});
+        incidents = await world.createChannel([alice, bob], {name: 'incidents', displayName: 'Incidents'});
         aliceApi = new TriggerWordsApi(world.url, alice.token);
         // a word elsewhere, for the all-words view
         await aliceApi.replace(incidents.id, ['outage']);
@@ -77,14 +60,6 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the panel i
         await world?.stop();
     }, 120_000);
 
-    async function createChannel(name: string, displayName: string, members: RealUser[]): Promise<Channel> {
-        const channel = await world.admin.client.createChannel({team_id: world.team.id, name, display_name: displayName, type: 'O'} as Channel);
-        for (const u of members) {
-            await world.admin.client.addToChannel(u.user.id, channel.id);
-        }
-        return channel;
-    }
-
     const dialog = () => page.getByRole('dialog');
     const input = () => dialog().getByRole('textbox', {name: 'Add a word or phrase'});
     const chips = () => dialog().getByRole('list', {name: 'Your trigger words in this channel'}).getByRole('listitem').locator('.tw-chip-text');
@@ -95,12 +70,6 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the panel i
         expect(a.status).toBe(200);
         return a.body as ChannelWords;
     };
-
-    /** Opens a channel by its entry in the web app's sidebar, as a person does. */
-    async function openChannel(channel: Channel) {
-        await page.locator(`#sidebarItem_${channel.name}`).click();
-        await expect.poll(() => page.locator('#channelHeaderTitle').textContent(), poll).toBe(channel.display_name);
-    }
 
     /** The sidebar entry of the user's direct channel with the plugin's bot (named after both user ids). */
     const botDmEntry = () => page.locator(`#sidebarItem_${directChannelName(alice.user.id, botId)}`);
@@ -160,15 +129,9 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the panel i
         expect(legend.borderBottom, 'rule under "Snooze alerts for this channel"').toBe('none');
     }
 
-    /** The whole window, with the pointer parked on the global header so that nothing shows a hover state. */
-    async function screenshot(name: string) {
-        await page.mouse.move(1, 1);
-        await page.screenshot({path: path.join(artifacts, name), style: SCREENSHOT_STYLE});
-    }
-
     it('signs in through the login page; the App Bar has one named entry with a visible icon and a tooltip', async () => {
         await signIn(page, world.url, alice.user.username, alice.password);
-        await openChannel(opsRoom);
+        await openChannel(page, opsRoom);
 
         // the web app's React is the one 9.x and 10.x hand to plugins
         expect(await page.evaluate(() => (window as unknown as {React: {version: string}}).React.version)).toBe('17.0.2');
@@ -225,7 +188,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the panel i
         await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains('tw-input')), poll).toBe(true);
 
         await expectPanelTypography();
-        await screenshot('real-panel-light.png');
+        await screenshot(page, 'real-panel-light.png');
     }, LONG * 2);
 
     it('shows the server\'s validation errors next to the input: a word too long, more words than the limit', async () => {
@@ -236,7 +199,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the panel i
         await expect.poll(() => error.textContent(), poll).toBe('must be at most 64 characters');
         await expect.poll(() => input().getAttribute('aria-invalid'), poll).toBe('true');
         expect(await input().inputValue()).toBe(long);
-        await screenshot('real-panel-error-light.png');
+        await screenshot(page, 'real-panel-error-light.png');
 
         // an admin lowers the limit to the three words there are; the panel reads it when it opens
         await setPluginSettings(world.admin.client, PLUGIN_ID, {MaxWordsPerChannel: 3});
@@ -279,7 +242,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the panel i
         const listOf = (name: string) => dialog().getByRole('list', {name: `Trigger words in ${name}`}).locator('.tw-chip-text');
         await expect.poll(() => listOf('Release Ops').allTextContents(), poll).toEqual(['deploy', 'on call', '部署']);
         await expect.poll(() => listOf('Incidents').allTextContents(), poll).toEqual(['outage']);
-        await screenshot('real-panel-all-light.png');
+        await screenshot(page, 'real-panel-all-light.png');
 
         await dialog().getByRole('button', {name: 'Remove “outage” from Incidents'}).click();
         await expect.poll(() => listOf('Incidents').count(), poll).toBe(0);
@@ -315,7 +278,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the panel i
         expect(text).toContain('the hotfix starts at 5 pm');
         const link = body.getByRole('link', {name: 'Open the message'});
         expect(await link.getAttribute('href')).toBe(`${world.url}/${world.team.name}/pl/${post.id}`);
-        await screenshot('real-alert-dm-light.png');
+        await screenshot(page, 'real-alert-dm-light.png');
 
         // the permalink opens the post in its channel
         await link.click();
@@ -326,7 +289,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the panel i
     it('follows a switch to the dark theme while open; the App Bar icon stands out there too', async () => {
         // back to the channel the ordinary way (the permalink left its post highlighted)
         await botDmEntry().click();
-        await openChannel(opsRoom);
+        await openChannel(page, opsRoom);
         await appBarEntry().click();
         await expect.poll(() => chips().allTextContents(), poll).toEqual(['deploy', 'on call', '部署']);
         const colours = () => dialog().evaluate((e) => ({bg: getComputedStyle(e).backgroundColor, fg: getComputedStyle(e).color}));
@@ -336,13 +299,13 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the panel i
         await saveTheme(alice.client, alice.user.id, ONYX_THEME);
         await expect.poll(async () => parseColour((await colours()).bg), poll).toEqual(parseColour(ONYX_THEME.centerChannelBg));
         expect(contrast(parseColour((await colours()).fg), parseColour(ONYX_THEME.centerChannelBg))).toBeGreaterThan(7);
-        await screenshot('real-panel-dark.png');
+        await screenshot(page, 'real-panel-dark.png');
         await page.keyboard.press('Escape');
         await expect.poll(() => dialog().count(), poll).toBe(0);
 
         await expectIconStandsOut('dark');
         await botDmEntry().click();
         await page.locator(`#post_${alert.id}`).getByRole('link', {name: 'Open the message'}).waitFor();
-        await screenshot('real-alert-dm-dark.png');
+        await screenshot(page, 'real-alert-dm-dark.png');
     }, LONG * 2);
 });

@@ -12,6 +12,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {waitForAlert} from './harness/alert_dms.js';
 import {installTriggerAlerts, type InstalledPlugin} from './harness/install_trigger_alerts.js';
 import {processRuns, processState} from './harness/processes.js';
+import {createTeamMembers} from './harness/team_members.js';
 import {TriggerWordsApi} from './harness/trigger_words_api.js';
 import {eventually, RealMattermost, waitPluginRunning, type RealUser} from './harness/world.js';
 
@@ -82,12 +83,7 @@ describe('faults on a real server', () => {
 
     beforeAll(async () => {
         world = await RealMattermost.start({name: 'faults'});
-        alice = await world.createUser('alice');
-        bob = await world.createUser('bob');
-        carol = await world.createUser('carol');
-        dave = await world.createUser('dave');
-        erin = await world.createUser('erin');
-        await world.addToTeam(alice, bob, carol, dave, erin);
+        [alice, bob, carol, dave, erin] = await createTeamMembers(world, 'alice', 'bob', 'carol', 'dave', 'erin');
         channel = await world.createChannel([alice, bob, carol, dave, erin]);
         plugin = await installTriggerAlerts(world);
     }, 300_000);

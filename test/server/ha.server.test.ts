@@ -9,6 +9,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 
 import {alertsAbout, waitForAlert} from './harness/alert_dms.js';
 import {installTriggerAlerts, waitRunningOn, type InstalledPlugin} from './harness/install_trigger_alerts.js';
+import {createTeamMembers} from './harness/team_members.js';
 import {TriggerWordsApi, type ApiAnswer, type ChannelWords} from './harness/trigger_words_api.js';
 import {clientFor, RealMattermost, type RealUser} from './harness/world.js';
 
@@ -29,16 +30,9 @@ describe('two servers, one database, one file store', () => {
 
     beforeAll(async () => {
         world = await RealMattermost.start({name: 'ha'});
-        alice = await world.createUser('alice');
-        bob = await world.createUser('bob');
-        carol = await world.createUser('carol');
-        dave = await world.createUser('dave');
-        for (let i = 0; i < CROWD; i++) {
-            crowd.push(await world.createUser('crowd'));
-        }
-        const everyone = [alice, bob, carol, dave, ...crowd];
-        await world.addToTeam(...everyone);
-        channel = await world.createChannel(everyone);
+        [alice, bob, carol, dave] = await createTeamMembers(world, 'alice', 'bob', 'carol', 'dave');
+        crowd.push(...await createTeamMembers(world, ...Array.from({length: CROWD}, () => 'crowd')));
+        channel = await world.createChannel([alice, bob, carol, dave, ...crowd]);
         plugin = await installTriggerAlerts(world);
         await world.addServer();
         // Server 1 answers for itself only: its status says its own copy of the plugin runs.

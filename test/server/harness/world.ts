@@ -119,12 +119,12 @@ export class RealMattermost {
         }
     }
 
-    async createChannel(members: RealUser[], o: {private?: boolean; name?: string} = {}): Promise<Channel> {
+    async createChannel(members: RealUser[], o: {private?: boolean; name?: string; displayName?: string} = {}): Promise<Channel> {
         const n = ++this.seq;
         const channel = await this.admin.client.createChannel({
             team_id: this.team.id,
             name: o.name ?? `chan-${n}-${this.db.name.slice(-6)}`,
-            display_name: o.name ?? `Channel ${n}`,
+            display_name: o.displayName ?? o.name ?? `Channel ${n}`,
             type: o.private ? 'P' : 'O',
         } as Channel);
         for (const u of members) {

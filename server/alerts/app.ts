@@ -12,6 +12,7 @@ import type {CommandArgs, CommandResponse, Log, PluginAPI} from 'mattermost-plug
 import {AlertTimings} from './alert_timings.js';
 import {alertTimingsRoute, apiCallsRoute, DebugGate} from './api_calls_route.js';
 import {commandDefinition, executeTrigger} from './command.js';
+import {alertsHost, type AlertsHost} from './host.js';
 import {alertsRouter} from './http.js';
 import {pluginKV} from './kv.js';
 import {Notifier} from './notifier.js';
@@ -32,11 +33,13 @@ export class AlertsApp {
     private readonly snooze: Snooze;
     private readonly ledger: RecipientLedger;
     private readonly timings = new AlertTimings();
+    private readonly host: AlertsHost;
 
     constructor(
         private readonly api: PluginAPI,
         private readonly log: Log,
     ) {
+        this.host = alertsHost(api);
         const kv = pluginKV(api);
         this.store = new WordStore(kv);
         this.snooze = new Snooze(this.store);
@@ -45,7 +48,7 @@ export class AlertsApp {
         // documents, and one user's writes on this server one at a time.
         this.ledger = new RecipientLedger(kv);
         this.notifier = new Notifier({
-            host: api,
+            host: this.host,
             log,
             store: this.store,
             ledger: this.ledger,
@@ -55,8 +58,8 @@ export class AlertsApp {
             timings: this.timings,
         });
         this.http = express().disable('x-powered-by').disable('etag');
-        this.http.use('/api/v1', alertsRouter({host: api, log, store: this.store, snooze: this.snooze, settings, wordsSet: this.wordsSet}));
-        const gate = new DebugGate(api);
+        this.http.use('/api/v1', alertsRouter({host: this.host, log, store: this.store, snooze: this.snooze, settings, wordsSet: this.wordsSet}));
+        const gate = new DebugGate(this.host);
         this.http.get('/debug/api-calls', apiCallsRoute(gate, () => api.calls.snapshot()));
         this.http.get('/debug/alert-timings', alertTimingsRoute(gate, () => this.timings.report()));
         this.http.use((_req, res) => {
@@ -69,7 +72,7 @@ export class AlertsApp {
         const raw = await this.api.loadPluginConfiguration();
         this.settings = parseSettings(raw);
         const config = await this.api.getConfig();
-        const service = (config.ServiceSettings ?? {}) as {SiteURL?: string | null};
+        const service = (config?.ServiceSettings ?? {}) as {SiteURL?: string | null};
         this.siteURL = service.SiteURL ?? '';
         this.log.debug('settings applied', ...Object.entries(this.settings).flat());
         if (this.botUserId) {
@@ -114,7 +117,7 @@ export class AlertsApp {
             return;
         }
         this.ledger
-            .rememberDirectChannel(userId, async () => (await this.api.getDirectChannel(botUserId, userId)).id)
+            .rememberDirectChannel(userId, async () => (await this.host.getDirectChannel(botUserId, userId)).id)
             .catch((err: unknown) => this.log.warn('direct channel not made ahead of alerts', 'user_id', userId, 'error', String(err)));
     };
 
@@ -127,6 +130,6 @@ export class AlertsApp {
     }
 
     command(args: CommandArgs): Promise<CommandResponse> {
-        return executeTrigger({host: this.api, store: this.store, snooze: this.snooze, settings: () => this.settings, wordsSet: this.wordsSet}, args);
+        return executeTrigger({host: this.host, store: this.store, snooze: this.snooze, settings: () => this.settings, wordsSet: this.wordsSet}, args);
     }
 }

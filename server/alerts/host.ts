@@ -1,5 +1,5 @@
 // What the alerts app asks of Mattermost: the plugin API methods it uses, as an interface so the app can
-// be tested against a fake and knows nothing of the RPC underneath. PluginAPI satisfies it as is.
+// be tested against a fake and knows nothing of the RPC underneath. alertsHost(PluginAPI) implements it.
 import type {Channel, ChannelMembership} from '@mattermost/types/channels';
 import type {Post} from '@mattermost/types/posts';
 import type {Team} from '@mattermost/types/teams';
@@ -18,6 +18,34 @@ export interface AlertsHost {
     getTeam(teamId: string): Promise<Team>;
     getDirectChannel(userId1: string, userId2: string): Promise<Channel>;
     createPost(post: Partial<Post>): Promise<Post>;
+}
+
+/** A host whose model results may be null: the plugin API types a nil Go pointer that way. */
+export type NullableHost = {
+    [K in keyof AlertsHost]: AlertsHost[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R | null> : never;
+};
+
+/**
+ * The plugin API as the app's host. The server answers these methods with a model or an error, never
+ * neither; if it ever did, the call fails here rather than deep in the app.
+ */
+export function alertsHost(api: NullableHost): AlertsHost {
+    const need = <T>(method: string, value: T | null): T => {
+        if (value === null) {
+            throw new Error(`${method} returned no model and no error`);
+        }
+        return value;
+    };
+    return {
+        getUser: async (userId) => need('GetUser', await api.getUser(userId)),
+        getUsersByIds: async (userIds) => (await api.getUsersByIds(userIds)) ?? [],
+        getChannel: async (channelId) => need('GetChannel', await api.getChannel(channelId)),
+        getChannelMember: async (channelId, userId) => need('GetChannelMember', await api.getChannelMember(channelId, userId)),
+        getChannelMembersByIds: async (channelId, userIds) => (await api.getChannelMembersByIds(channelId, userIds)) ?? [],
+        getTeam: async (teamId) => need('GetTeam', await api.getTeam(teamId)),
+        getDirectChannel: async (userId1, userId2) => need('GetDirectChannel', await api.getDirectChannel(userId1, userId2)),
+        createPost: async (post) => need('CreatePost', await api.createPost(post)),
+    };
 }
 
 export function isNotFound(err: unknown): boolean {

@@ -1,20 +1,25 @@
 // The typed client for the host's plugin API (service "Plugin" on the stream whose broker id OnActivate
-// gives us). Arguments and returns are the generated Z_<Method>Args/Returns structs: fields A, B, C...
-import type {Bot} from '@mattermost/types/bots';
-import type {Channel, ChannelMembership} from '@mattermost/types/channels';
-import type {Command} from '@mattermost/types/integrations';
-import type {Post} from '@mattermost/types/posts';
-import type {Team} from '@mattermost/types/teams';
-import type {UserProfile} from '@mattermost/types/users';
+// gives us). Every method whose RPC glue Mattermost generates comes from generated/api.ts; this class adds
+// the ones Mattermost hand-writes (client_rpc.go), each in its own wire shape, and a few overloads that keep
+// the shorter forms plugins already use (UTF-8 strings as bytes, camelCase KV options).
+import type {PluginManifest} from '@mattermost/types/plugins';
+import type {FileInfo} from '@mattermost/types/files';
 
 import {GoInterface, t, type GoType} from '../transport/gob/index.js';
+import type {MuxBroker} from '../transport/muxbroker.js';
 import type {RpcClient} from '../transport/netrpc.js';
 
-import {ApiCallCounter} from './api_calls.js';
-import {appErrorFromGo, errorFromGo} from './errors.js';
-import type {ModelName} from './generated/models.js';
-import {modelFromGo, modelToGo, modelType, unwrapInterface} from './models.js';
+import {apiRow, resultsOf} from './api/client_base.js';
+import {pluginHTTPArgsType, pluginHTTPResponseOf, requestSubsetOf, type PluginHTTPRequest, type PluginHTTPResponse} from './api/plugin_http.js';
+import {serveReader} from './api/reader_stream.js';
+import {argsOf, argToGo} from './api/wire_values.js';
+import {GeneratedPluginAPI} from './generated/api.js';
+import type {AuditRecord, LogrLevel, Permission, PluginClusterEvent, PluginClusterEventSendOptions, PluginKVSetOptions, UploadSession} from './generated/types.js';
+import {goTypeOf} from './models.js';
 
+export type {PluginHTTPRequest, PluginHTTPResponse} from './api/plugin_http.js';
+
+/** Bytes, or text sent as UTF-8. */
 export type Bytes = Uint8Array | string;
 
 export interface KVSetOptions {
@@ -47,269 +52,112 @@ export interface WebSocketBroadcast {
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-type Args = Record<string, unknown>;
-type Returns = Record<string, unknown>;
+const logMethods = {debug: 'LogDebug', info: 'LogInfo', warn: 'LogWarn', error: 'LogError'} as const;
 
-const arg = {
-    string: t.string,
-    bytes: t.bytes,
-    bool: t.bool,
-    int: t.int,
-    iface: t.interface,
-    model: (name: ModelName): GoType => t.ptr(modelType(name)),
-    value: (name: ModelName): GoType => modelType(name),
-    strings: t.slice(t.string),
-    stringMap: t.map(t.string, t.interface),
-    anyList: t.slice(t.interface),
-};
+const logArgs = t.struct('Z_LogArgs', [
+    ['A', t.string],
+    ['B', t.slice(t.interface)],
+]);
+const loadConfigArgs = t.struct('Z_LoadPluginConfigurationArgsArgs', []);
 
-/** Per-method args struct types, built once. */
-const argTypes = new Map<string, GoType>();
-
-function argsType(method: string, fields: ReadonlyArray<readonly [string, GoType]>): GoType {
-    let type = argTypes.get(method);
-    if (!type) {
-        type = t.struct(`Z_${method}Args`, fields.map(([n, ty]) => [n, ty] as [string, GoType]));
-        argTypes.set(method, type);
-    }
-    return type;
-}
-
-function bytesOf(v: Bytes | null | undefined): Uint8Array | undefined {
+function bytesOf(v: Bytes | null | undefined): Uint8Array | null {
     if (v === null || v === undefined) {
-        return undefined;
+        return null;
     }
     return typeof v === 'string' ? Buffer.from(v, 'utf8') : v;
 }
 
-function returnsOf(body: unknown): Returns {
-    return typeof body === 'object' && body !== null ? (body as Returns) : {};
+function isCamelKVOptions(o: KVSetOptions | Partial<PluginKVSetOptions>): o is KVSetOptions {
+    return 'atomic' in o || 'oldValue' in o || 'expireInSeconds' in o;
 }
 
-/** A slice from a reply (gob leaves a nil or empty slice out). */
-function listOf(v: unknown): unknown[] {
-    return Array.isArray(v) ? v : [];
+function isCamelClusterEvent(e: ClusterEvent | Partial<PluginClusterEvent>): e is ClusterEvent {
+    return 'id' in e || 'data' in e;
 }
 
-/** Throws the `*model.AppError` in field `field` of a reply, if present. */
-function throwAppError(r: Returns, field: string): void {
-    const e = r[field];
-    if (e !== undefined && e !== null) {
-        throw appErrorFromGo(e);
-    }
+function isCamelSendOptions(o: ClusterSendOptions | Partial<PluginClusterEventSendOptions>): o is ClusterSendOptions {
+    return 'sendType' in o || 'targetId' in o;
 }
 
-function throwError(r: Returns, field: string): void {
-    const e = errorFromGo(r[field]);
-    if (e) {
-        throw e;
+/** Args struct types of the hand-written methods whose shape is not the generated one, built once. */
+const manualTypes = new Map<string, GoType>();
+
+function manualArgs(name: string, fields: () => ReadonlyArray<readonly [string, GoType]>): GoType {
+    let type = manualTypes.get(name);
+    if (!type) {
+        type = t.struct(name, fields().map(([n, ty]) => [n, ty] as [string, GoType]));
+        manualTypes.set(name, type);
     }
+    return type;
 }
 
-export class PluginAPI {
-    /** Every call this client makes, by method (see api_calls.ts). */
-    readonly calls = new ApiCallCounter();
-
-    constructor(private readonly rpc: RpcClient) {}
-
-    private async call(method: string, fields: ReadonlyArray<readonly [string, GoType]>, values: Args): Promise<Returns> {
-        this.calls.count(method);
-        return returnsOf(await this.rpc.call(`Plugin.${method}`, argsType(method, fields), values));
+export class PluginAPI extends GeneratedPluginAPI {
+    /** `broker` carries the data of InstallPlugin, UploadData and ReceiveSharedChannelAttachmentSyncMsg. */
+    constructor(
+        rpc: RpcClient,
+        private readonly broker?: MuxBroker,
+    ) {
+        super(rpc);
     }
 
-    // ---- KV store ----
+    // ---- overloads: text as UTF-8 bytes, camelCase options ----
 
-    async kvGet(key: string): Promise<Uint8Array | null> {
-        const r = await this.call('KVGet', [['A', arg.string]], {A: key});
-        throwAppError(r, 'B');
-        return (r.A as Uint8Array | undefined) ?? null;
+    override kvSet(key: string, value: Bytes | null): Promise<void> {
+        return super.kvSet(key, bytesOf(value));
     }
 
-    async kvSet(key: string, value: Bytes): Promise<void> {
-        const r = await this.call('KVSet', [['A', arg.string], ['B', arg.bytes]], {A: key, B: bytesOf(value)});
-        throwAppError(r, 'A');
+    override kvSetWithExpiry(key: string, value: Bytes | null, expireInSeconds: number): Promise<void> {
+        return super.kvSetWithExpiry(key, bytesOf(value), expireInSeconds);
     }
 
-    async kvSetWithOptions(key: string, value: Bytes | null, options: KVSetOptions): Promise<boolean> {
-        const r = await this.call('KVSetWithOptions', [['A', arg.string], ['B', arg.bytes], ['C', arg.value('PluginKVSetOptions')]], {
-            A: key,
-            B: bytesOf(value),
-            C: {
-                Atomic: options.atomic ?? false,
-                OldValue: bytesOf(options.oldValue),
-                ExpireInSeconds: options.expireInSeconds ?? 0,
-            },
-        });
-        throwAppError(r, 'B');
-        return r.A === true;
+    override kvCompareAndSet(key: string, oldValue: Bytes | null, newValue: Bytes | null): Promise<boolean> {
+        return super.kvCompareAndSet(key, bytesOf(oldValue), bytesOf(newValue));
     }
 
-    async kvCompareAndSet(key: string, oldValue: Bytes | null, newValue: Bytes): Promise<boolean> {
-        const r = await this.call('KVCompareAndSet', [['A', arg.string], ['B', arg.bytes], ['C', arg.bytes]], {
-            A: key,
-            B: bytesOf(oldValue),
-            C: bytesOf(newValue),
-        });
-        throwAppError(r, 'B');
-        return r.A === true;
+    override kvCompareAndDelete(key: string, oldValue: Bytes | null): Promise<boolean> {
+        return super.kvCompareAndDelete(key, bytesOf(oldValue));
     }
 
-    async kvCompareAndDelete(key: string, oldValue: Bytes): Promise<boolean> {
-        const r = await this.call('KVCompareAndDelete', [['A', arg.string], ['B', arg.bytes]], {A: key, B: bytesOf(oldValue)});
-        throwAppError(r, 'B');
-        return r.A === true;
+    /** `options` in camelCase ({atomic, oldValue, expireInSeconds}) or as model.PluginKVSetOptions. */
+    override kvSetWithOptions(key: string, value: Bytes | null, options: KVSetOptions | Partial<PluginKVSetOptions>): Promise<boolean> {
+        // OldValue as raw bytes: a Uint8Array in a model field is sent as is (a string there is read as base64)
+        const goOptions = isCamelKVOptions(options)
+            ? ({Atomic: options.atomic ?? false, ExpireInSeconds: options.expireInSeconds ?? 0, ...oldValueOf(options.oldValue)} as Partial<PluginKVSetOptions>)
+            : options;
+        return super.kvSetWithOptions(key, bytesOf(value), goOptions);
     }
 
-    async kvSetWithExpiry(key: string, value: Bytes, expireInSeconds: number): Promise<void> {
-        const r = await this.call('KVSetWithExpiry', [['A', arg.string], ['B', arg.bytes], ['C', arg.int]], {
-            A: key,
-            B: bytesOf(value),
-            C: expireInSeconds,
-        });
-        throwAppError(r, 'A');
+    /** `permission` as its id ('read_channel') or a model.Permission. */
+    override hasPermissionToChannel(userId: string, channelId: string, permission: string | Partial<Permission> | null): Promise<boolean> {
+        return super.hasPermissionToChannel(userId, channelId, typeof permission === 'string' ? {id: permission} : permission);
     }
 
-    async kvDelete(key: string): Promise<void> {
-        const r = await this.call('KVDelete', [['A', arg.string]], {A: key});
-        throwAppError(r, 'A');
+    override hasPermissionToTeam(userId: string, teamId: string, permission: string | Partial<Permission> | null): Promise<boolean> {
+        return super.hasPermissionToTeam(userId, teamId, typeof permission === 'string' ? {id: permission} : permission);
     }
 
-    async kvList(page: number, perPage: number): Promise<string[]> {
-        const r = await this.call('KVList', [['A', arg.int], ['B', arg.int]], {A: page, B: perPage});
-        throwAppError(r, 'B');
-        return (r.A as string[] | undefined) ?? [];
+    override hasPermissionTo(userId: string, permission: string | Partial<Permission> | null): Promise<boolean> {
+        return super.hasPermissionTo(userId, typeof permission === 'string' ? {id: permission} : permission);
     }
 
-    // ---- users, channels, teams ----
-
-    async getUser(userId: string): Promise<UserProfile> {
-        return this.getModel('GetUser', 'User', [userId]);
+    /** The event as {id, data} or a model.PluginClusterEvent; reliable delivery to every other node by default. */
+    override publishPluginClusterEvent(
+        event: ClusterEvent | Partial<PluginClusterEvent>,
+        options: ClusterSendOptions | Partial<PluginClusterEventSendOptions> = {},
+    ): Promise<void> {
+        // Data goes as raw bytes: a Uint8Array model field is passed through as is
+        const ev: Partial<PluginClusterEvent> | {Id: string; Data: Uint8Array} = isCamelClusterEvent(event) ? {Id: event.id, Data: event.data} : event;
+        const opts = isCamelSendOptions(options)
+            ? {SendType: options.sendType ?? 'reliable', TargetId: options.targetId ?? ''}
+            : {SendType: 'reliable', ...options};
+        return super.publishPluginClusterEvent(ev as Partial<PluginClusterEvent>, opts);
     }
 
-    async getUserByUsername(username: string): Promise<UserProfile> {
-        return this.getModel('GetUserByUsername', 'User', [username]);
-    }
-
-    /** The users of `userIds` the server knows, in no particular order (unknown ids are left out; server 9.8+). */
-    async getUsersByIds(userIds: string[]): Promise<UserProfile[]> {
-        const r = await this.call('GetUsersByIds', [['A', arg.strings]], {A: userIds});
-        throwAppError(r, 'B');
-        return listOf(r.A).map((u) => modelFromGo<UserProfile>('User', u));
-    }
-
-    async getChannel(channelId: string): Promise<Channel> {
-        return this.getModel('GetChannel', 'Channel', [channelId]);
-    }
-
-    async getChannelMember(channelId: string, userId: string): Promise<ChannelMembership> {
-        return this.getModel('GetChannelMember', 'ChannelMember', [channelId, userId]);
-    }
-
-    /** The memberships of those of `userIds` who are members of the channel (the others are left out). */
-    async getChannelMembersByIds(channelId: string, userIds: string[]): Promise<ChannelMembership[]> {
-        const r = await this.call('GetChannelMembersByIds', [['A', arg.string], ['B', arg.strings]], {A: channelId, B: userIds});
-        throwAppError(r, 'B');
-        return listOf(r.A).map((m) => modelFromGo<ChannelMembership>('ChannelMember', m));
-    }
-
-    async getDirectChannel(userId1: string, userId2: string): Promise<Channel> {
-        return this.getModel('GetDirectChannel', 'Channel', [userId1, userId2]);
-    }
-
-    async getTeam(teamId: string): Promise<Team> {
-        return this.getModel('GetTeam', 'Team', [teamId]);
-    }
-
-    async hasPermissionToChannel(userId: string, channelId: string, permissionId: string): Promise<boolean> {
-        const r = await this.call('HasPermissionToChannel', [['A', arg.string], ['B', arg.string], ['C', arg.model('Permission')]], {
-            A: userId,
-            B: channelId,
-            C: {Id: permissionId},
-        });
-        return r.A === true;
-    }
-
-    /** Methods of the form (string...) → (*model.X, *model.AppError). */
-    private async getModel<T>(method: string, model: ModelName, ids: string[]): Promise<T> {
-        const names = ['A', 'B', 'C'];
-        const fields = ids.map((_, i) => [names[i] ?? 'A', arg.string] as const);
-        const values: Args = {};
-        ids.forEach((id, i) => {
-            values[names[i] ?? 'A'] = id;
-        });
-        const r = await this.call(method, fields, values);
-        throwAppError(r, 'B');
-        return modelFromGo<T>(model, r.A);
-    }
-
-    // ---- posts ----
-
-    async createPost(post: Partial<Post>): Promise<Post> {
-        const r = await this.call('CreatePost', [['A', arg.model('Post')]], {A: modelToGo('Post', post)});
-        throwAppError(r, 'B');
-        return modelFromGo<Post>('Post', r.A);
-    }
-
-    async getPost(postId: string): Promise<Post> {
-        return this.getModel('GetPost', 'Post', [postId]);
-    }
-
-    async sendEphemeralPost(userId: string, post: Partial<Post>): Promise<Post> {
-        const r = await this.call('SendEphemeralPost', [['A', arg.string], ['B', arg.model('Post')]], {
-            A: userId,
-            B: modelToGo('Post', post),
-        });
-        return modelFromGo<Post>('Post', r.A);
-    }
-
-    // ---- bots, commands ----
-
-    /** Creates the bot, or updates and returns the one this plugin made before (server 7.1+). */
-    async ensureBotUser(bot: Partial<Bot>): Promise<string> {
-        const r = await this.call('EnsureBotUser', [['A', arg.model('Bot')]], {A: modelToGo('Bot', bot)});
-        throwError(r, 'B');
-        return (r.A as string | undefined) ?? '';
-    }
-
-    /** Sets a user's (e.g. the bot's) profile picture from PNG or JPEG bytes. */
-    async setProfileImage(userId: string, image: Uint8Array): Promise<void> {
-        const r = await this.call('SetProfileImage', [['A', arg.string], ['B', arg.bytes]], {A: userId, B: image});
-        throwAppError(r, 'A');
-    }
-
-    /** Where the server unpacked this plugin's bundle (plugin.json, assets/). */
-    async getBundlePath(): Promise<string> {
-        const r = await this.call('GetBundlePath', [], {});
-        throwError(r, 'B');
-        return (r.A as string | undefined) ?? '';
-    }
-
-    async registerCommand(command: Partial<Command>): Promise<void> {
-        const r = await this.call('RegisterCommand', [['A', arg.model('Command')]], {A: modelToGo('Command', command)});
-        throwError(r, 'A');
-    }
-
-    async unregisterCommand(teamId: string, trigger: string): Promise<void> {
-        const r = await this.call('UnregisterCommand', [['A', arg.string], ['B', arg.string]], {A: teamId, B: trigger});
-        throwError(r, 'A');
-    }
-
-    // ---- configuration ----
-
-    /** The server configuration, sanitized by the server, in its JSON shape (Go field names). */
-    async getConfig(): Promise<Record<string, unknown>> {
-        const r = await this.call('GetConfig', [], {});
-        return modelFromGo<Record<string, unknown> | undefined>('Config', r.A) ?? {};
-    }
-
-    async getPluginConfig(): Promise<Record<string, unknown>> {
-        const r = await this.call('GetPluginConfig', [], {});
-        return (unwrapInterface(r.A) as Record<string, unknown> | undefined) ?? {};
-    }
+    // ---- hand-written wire: LoadPluginConfiguration ----
 
     /** This plugin's settings (System Console), parsed from the JSON the server sends. */
     async loadPluginConfiguration<T = Record<string, unknown>>(): Promise<T> {
-        const r = await this.call('LoadPluginConfiguration', [], {});
+        const r = await this.callRaw('LoadPluginConfiguration', loadConfigArgs, {});
         const raw = r.A as Uint8Array | undefined;
         if (!raw || raw.length === 0) {
             return {} as T;
@@ -318,58 +166,115 @@ export class PluginAPI {
         return (parsed ?? {}) as T;
     }
 
-    async getServerVersion(): Promise<string> {
-        const r = await this.call('GetServerVersion', [], {});
-        return (r.A as string | undefined) ?? '';
-    }
-
-    // ---- cluster and websocket ----
-
-    async publishPluginClusterEvent(event: ClusterEvent, options: ClusterSendOptions = {}): Promise<void> {
-        const r = await this.call(
-            'PublishPluginClusterEvent',
-            [['A', arg.value('PluginClusterEvent')], ['B', arg.value('PluginClusterEventSendOptions')]],
-            {
-                A: {Id: event.id, Data: event.data},
-                B: {SendType: options.sendType ?? 'reliable', TargetId: options.targetId ?? ''},
-            },
-        );
-        throwError(r, 'A');
-    }
-
-    /** Sends `custom_<pluginid>_<event>` to the clients the broadcast selects. */
-    async publishWebSocketEvent(event: string, payload: Record<string, unknown>, broadcast: WebSocketBroadcast): Promise<void> {
-        await this.call('PublishWebSocketEvent', [['A', arg.string], ['B', arg.stringMap], ['C', arg.model('WebsocketBroadcast')]], {
-            A: event,
-            B: payload,
-            C: modelToGo('WebsocketBroadcast', broadcast),
-        });
-    }
-
     // ---- logging: lands in the server log, tagged with the plugin id, at the server's log level ----
 
     async log(level: LogLevel, message: string, ...keyValuePairs: unknown[]): Promise<void> {
-        const method = {debug: 'LogDebug', info: 'LogInfo', warn: 'LogWarn', error: 'LogError'}[level];
         // The Go glue stringifies every key/value before sending; we do the same so any value is accepted.
         const pairs = keyValuePairs.map((v) => new GoInterface('string', logString(v), t.string));
-        await this.call(method, [['A', arg.string], ['B', arg.anyList]], {A: message, B: pairs});
+        await this.callRaw(logMethods[level], logArgs, {A: message, B: pairs});
     }
 
-    logDebug(message: string, ...kv: unknown[]): Promise<void> {
-        return this.log('debug', message, ...kv);
+    logDebug(message: string, ...keyValuePairs: unknown[]): Promise<void> {
+        return this.log('debug', message, ...keyValuePairs);
     }
 
-    logInfo(message: string, ...kv: unknown[]): Promise<void> {
-        return this.log('info', message, ...kv);
+    logInfo(message: string, ...keyValuePairs: unknown[]): Promise<void> {
+        return this.log('info', message, ...keyValuePairs);
     }
 
-    logWarn(message: string, ...kv: unknown[]): Promise<void> {
-        return this.log('warn', message, ...kv);
+    logWarn(message: string, ...keyValuePairs: unknown[]): Promise<void> {
+        return this.log('warn', message, ...keyValuePairs);
     }
 
-    logError(message: string, ...kv: unknown[]): Promise<void> {
-        return this.log('error', message, ...kv);
+    logError(message: string, ...keyValuePairs: unknown[]): Promise<void> {
+        return this.log('error', message, ...keyValuePairs);
     }
+
+    /** Writes an audit record to the server's audit log (server 7.x+). */
+    async logAuditRec(rec: Partial<AuditRecord>): Promise<void> {
+        const row = apiRow('LogAuditRec');
+        await this.callRaw('LogAuditRec', manualArgs('Z_LogAuditRecArgs', () => [['A', goTypeOf(row.params[0]!.type)]]), argsOf(row, [rec]));
+    }
+
+    /** Writes an audit record at a given audit level (mlog.Level: {id, name, stacktrace}). */
+    async logAuditRecWithLevel(rec: Partial<AuditRecord>, level: Partial<LogrLevel>): Promise<void> {
+        const row = apiRow('LogAuditRecWithLevel');
+        const type = manualArgs('Z_LogAuditRecWithLevelArgs', () => row.params.map((p, i) => [String.fromCharCode(65 + i), goTypeOf(p.type)] as const));
+        await this.callRaw('LogAuditRecWithLevel', type, argsOf(row, [rec, level]));
+    }
+
+    // ---- hand-written wire: data through a mux-broker stream the server reads from ----
+
+    /** Installs a plugin bundle (a .tar.gz); `replace` overwrites an installed one. */
+    async installPlugin(file: Uint8Array, replace: boolean): Promise<PluginManifest | null> {
+        const row = apiRow('InstallPlugin');
+        const type = manualArgs('Z_InstallPluginArgs', () => [
+            ['PluginStreamID', t.uint],
+            ['B', t.bool],
+        ]);
+        return (await this.withReader(file, (id) => this.callRaw('InstallPlugin', type, {PluginStreamID: id, B: replace}).then((r) => resultsOf(row, r)))) as PluginManifest | null;
+    }
+
+    /** Appends `data` to an upload session (CreateUploadSession); the file once the upload is complete. */
+    async uploadData(us: Partial<UploadSession> | null, data: Uint8Array): Promise<FileInfo | null> {
+        const row = apiRow('UploadData');
+        const type = manualArgs('Z_UploadDataArgs', () => [
+            ['A', goTypeOf(row.params[0]!.type)],
+            ['PluginStreamID', t.uint],
+        ]);
+        const values = {A: argToGo(row.params[0]!.type, us), PluginStreamID: 0};
+        return (await this.withReader(data, (id) => this.callRaw('UploadData', type, {...values, PluginStreamID: id}).then((r) => resultsOf(row, r)))) as FileInfo | null;
+    }
+
+    /** Hands the server an attachment received from a shared-channel remote (server 10.x+). */
+    async receiveSharedChannelAttachmentSyncMsg(remoteID: string, channelID: string, fi: Partial<FileInfo> | null, data: Uint8Array): Promise<FileInfo | null> {
+        const row = apiRow('ReceiveSharedChannelAttachmentSyncMsg');
+        const type = manualArgs('Z_ReceiveSharedChannelAttachmentSyncMsgArgs', () => [
+            ['A', t.string],
+            ['B', t.string],
+            ['C', goTypeOf(row.params[2]!.type)],
+            ['DataStreamID', t.uint],
+        ]);
+        const values = {A: remoteID, B: channelID, C: argToGo(row.params[2]!.type, fi)};
+        return (await this.withReader(data, (id) =>
+            this.callRaw('ReceiveSharedChannelAttachmentSyncMsg', type, {...values, DataStreamID: id}).then((r) => resultsOf(row, r)),
+        )) as FileInfo | null;
+    }
+
+    // ---- hand-written wire: PluginHTTP ----
+
+    /**
+     * An HTTP request to another plugin's ServeHTTP (`url` starting /<plugin id>/...) or, with a path under
+     * /api/v4, to the server's REST API as the plugin. Buffered: both bodies cross in one message.
+     */
+    async pluginHTTP(request: PluginHTTPRequest): Promise<PluginHTTPResponse | null> {
+        const body = request.body === undefined ? undefined : bytesOf(request.body);
+        const r = await this.callRaw('PluginHTTP', pluginHTTPArgsType, {Request: requestSubsetOf(request), RequestBody: body ?? undefined});
+        return pluginHTTPResponseOf(r);
+    }
+
+    /** Offers `data` on a fresh broker id while `call` (given the id) runs; the server dials and reads it. */
+    private async withReader<T>(data: Uint8Array, call: (id: number) => Promise<T>): Promise<T> {
+        const broker = this.broker;
+        if (!broker) {
+            throw new Error('this PluginAPI was made without the mux broker, which methods taking an io.Reader need');
+        }
+        const id = broker.nextId();
+        const served = broker.accept(id).then(
+            (stream) => serveReader(stream, data),
+            () => undefined, // the call's own reply says what went wrong
+        );
+        try {
+            return await call(id);
+        } finally {
+            void served;
+        }
+    }
+}
+
+function oldValueOf(v: Bytes | null | undefined): {OldValue?: Uint8Array} {
+    const b = bytesOf(v);
+    return b ? {OldValue: b} : {};
 }
 
 /** A log key or value as the server's log shows it (the API's log methods take strings). */

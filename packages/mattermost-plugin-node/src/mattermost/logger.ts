@@ -23,7 +23,8 @@ export interface LogSink {
 
 /** Where the server's configuration comes from (PluginAPI satisfies it). */
 export interface ServerConfigSource {
-    getConfig(): Promise<Record<string, unknown>>;
+    /** The server configuration (null: none, as a nil *model.Config reads). */
+    getConfig(): Promise<object | null>;
 }
 
 export type LogLevels = ReadonlySet<LogLevel>;
@@ -195,7 +196,8 @@ export class Logger implements Log {
      */
     async followServer(source: ServerConfigSource): Promise<void> {
         try {
-            this.current = serverLogLevels(await source.getConfig());
+            const config = await source.getConfig();
+            this.current = serverLogLevels(config ? (config as Record<string, unknown>) : {});
         } catch (err) {
             this.warn('could not read the server log settings; log levels unchanged', 'error', err instanceof Error ? err.message : String(err));
         }

@@ -380,7 +380,7 @@ func (g *gen) resultTS(m method, c tsCtx, single func(reflect.Type) string) stri
 	return "[" + strings.Join(parts, ", ") + "]"
 }
 
-// nullable: results Go may leave nil.
+// nullable: values Go may leave nil (a nil slice or map reads as empty instead).
 func nullable(t reflect.Type) bool {
 	return t.Kind() == reflect.Pointer || t.Kind() == reflect.Interface || (t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8)
 }
@@ -392,7 +392,12 @@ func (g *gen) paramsTS(m method, c tsCtx) string {
 			ps = append(ps, fmt.Sprintf("...%s: %s", paramName(p.Name), g.ts(p.Type, c)))
 			continue
 		}
-		ps = append(ps, fmt.Sprintf("%s: %s", paramName(p.Name), g.ts(p.Type, c)))
+		s := g.ts(p.Type, c)
+		// Go takes nil for these (KVSetWithOptions' nil value deletes), so the caller may pass null.
+		if c.in && nullable(p.Type) && s != "unknown" {
+			s += " | null"
+		}
+		ps = append(ps, fmt.Sprintf("%s: %s", paramName(p.Name), s))
 	}
 	return strings.Join(ps, ", ")
 }

@@ -52,7 +52,11 @@ func (g *Generator) Name(t reflect.Type) string {
 	n := t.Name()
 	if t.PkgPath() != "" && !strings.HasSuffix(t.PkgPath(), "/model") {
 		parts := strings.Split(t.PkgPath(), "/")
-		n = strings.Title(parts[len(parts)-1]) + n //nolint:staticcheck
+		pkg := parts[len(parts)-1]
+		if len(parts) > 1 && len(pkg) > 1 && pkg[0] == 'v' && strings.Trim(pkg[1:], "0123456789") == "" {
+			pkg = parts[len(parts)-2] // a major-version suffix (logr/v2): the package is logr
+		}
+		n = strings.Title(pkg) + n //nolint:staticcheck
 	}
 	return n
 }

@@ -28,7 +28,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Command
      * Minimum server version: 5.2
      */
-    registerCommand(command: Partial<Command>): Promise<void> {
+    registerCommand(command: Partial<Command> | null): Promise<void> {
         return this.invoke<void>("RegisterCommand", [command]);
     }
 
@@ -48,7 +48,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Command
      * Minimum server version: 5.26
      */
-    executeSlashCommand(commandArgs: Partial<CommandArgs>): Promise<CommandResponse | null> {
+    executeSlashCommand(commandArgs: Partial<CommandArgs> | null): Promise<CommandResponse | null> {
         return this.invoke<CommandResponse | null>("ExecuteSlashCommand", [commandArgs]);
     }
 
@@ -78,7 +78,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Configuration
      * Minimum server version: 5.2
      */
-    saveConfig(config: Partial<AdminConfig>): Promise<void> {
+    saveConfig(config: Partial<AdminConfig> | null): Promise<void> {
         return this.invoke<void>("SaveConfig", [config]);
     }
 
@@ -179,7 +179,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag User
      * Minimum server version: 5.2
      */
-    createUser(user: Partial<UserProfile>): Promise<UserProfile | null> {
+    createUser(user: Partial<UserProfile> | null): Promise<UserProfile | null> {
         return this.invoke<UserProfile | null>("CreateUser", [user]);
     }
 
@@ -201,7 +201,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag User
      * Minimum server version: 5.10
      */
-    getUsers(options: Partial<UserGetOptions>): Promise<UserProfile[]> {
+    getUsers(options: Partial<UserGetOptions> | null): Promise<UserProfile[]> {
         return this.invoke<UserProfile[]>("GetUsers", [options]);
     }
 
@@ -326,7 +326,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag User
      * Minimum server version: 6.2
      */
-    createSession(session: Partial<Session>): Promise<Session | null> {
+    createSession(session: Partial<Session> | null): Promise<Session | null> {
         return this.invoke<Session | null>("CreateSession", [session]);
     }
 
@@ -355,7 +355,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag User
      * Minimum server version: 5.38
      */
-    createUserAccessToken(token: Partial<UserAccessToken>): Promise<UserAccessToken | null> {
+    createUserAccessToken(token: Partial<UserAccessToken> | null): Promise<UserAccessToken | null> {
         return this.invoke<UserAccessToken | null>("CreateUserAccessToken", [token]);
     }
 
@@ -384,7 +384,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Team
      * Minimum server version: 5.6
      */
-    setTeamIcon(teamID: string, data: Uint8Array): Promise<void> {
+    setTeamIcon(teamID: string, data: Uint8Array | null): Promise<void> {
         return this.invoke<void>("SetTeamIcon", [teamID, data]);
     }
 
@@ -404,7 +404,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag User
      * Minimum server version: 5.2
      */
-    updateUser(user: Partial<UserProfile>): Promise<UserProfile | null> {
+    updateUser(user: Partial<UserProfile> | null): Promise<UserProfile | null> {
         return this.invoke<UserProfile | null>("UpdateUser", [user]);
     }
 
@@ -466,7 +466,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag User
      * Minimum server version: 6.2
      */
-    updateUserCustomStatus(userID: string, customStatus: Partial<CustomStatus>): Promise<void> {
+    updateUserCustomStatus(userID: string, customStatus: Partial<CustomStatus> | null): Promise<void> {
         return this.invoke<void>("UpdateUserCustomStatus", [userID, customStatus]);
     }
 
@@ -511,7 +511,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Team
      * Minimum server version: 5.2
      */
-    createTeam(team: Partial<Team>): Promise<Team | null> {
+    createTeam(team: Partial<Team> | null): Promise<Team | null> {
         return this.invoke<Team | null>("CreateTeam", [team]);
     }
 
@@ -572,7 +572,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Team
      * Minimum server version: 5.2
      */
-    updateTeam(team: Partial<Team>): Promise<Team | null> {
+    updateTeam(team: Partial<Team> | null): Promise<Team | null> {
         return this.invoke<Team | null>("UpdateTeam", [team]);
     }
 
@@ -691,7 +691,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Channel
      * Minimum server version: 5.2
      */
-    createChannel(channel: Partial<Channel>): Promise<Channel | null> {
+    createChannel(channel: Partial<Channel> | null): Promise<Channel | null> {
         return this.invoke<Channel | null>("CreateChannel", [channel]);
     }
 
@@ -822,7 +822,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Channel
      * Minimum server version: 5.2
      */
-    updateChannel(channel: Partial<Channel>): Promise<Channel | null> {
+    updateChannel(channel: Partial<Channel> | null): Promise<Channel | null> {
         return this.invoke<Channel | null>("UpdateChannel", [channel]);
     }
 
@@ -870,7 +870,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag ChannelSidebar
      * Minimum server version: 5.38
      */
-    createChannelSidebarCategory(userID: string, teamID: string, newCategory: Partial<SidebarCategoryWithChannels>): Promise<SidebarCategoryWithChannels | null> {
+    createChannelSidebarCategory(userID: string, teamID: string, newCategory: Partial<SidebarCategoryWithChannels> | null): Promise<SidebarCategoryWithChannels | null> {
         return this.invoke<SidebarCategoryWithChannels | null>("CreateChannelSidebarCategory", [userID, teamID, newCategory]);
     }
 
@@ -900,7 +900,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag User
      * Minimum server version: 5.6
      */
-    searchUsers(search: Partial<UserSearch>): Promise<UserProfile[]> {
+    searchUsers(search: Partial<UserSearch> | null): Promise<UserProfile[]> {
         return this.invoke<UserProfile[]>("SearchUsers", [search]);
     }
 
@@ -1096,7 +1096,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Post
      * Minimum server version: 5.2
      */
-    createPost(post: Partial<Post>): Promise<Post | null> {
+    createPost(post: Partial<Post> | null): Promise<Post | null> {
         return this.invoke<Post | null>("CreatePost", [post]);
     }
 
@@ -1106,7 +1106,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Post
      * Minimum server version: 5.3
      */
-    addReaction(reaction: Partial<Reaction>): Promise<Reaction | null> {
+    addReaction(reaction: Partial<Reaction> | null): Promise<Reaction | null> {
         return this.invoke<Reaction | null>("AddReaction", [reaction]);
     }
 
@@ -1116,7 +1116,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Post
      * Minimum server version: 5.3
      */
-    removeReaction(reaction: Partial<Reaction>): Promise<void> {
+    removeReaction(reaction: Partial<Reaction> | null): Promise<void> {
         return this.invoke<void>("RemoveReaction", [reaction]);
     }
 
@@ -1136,7 +1136,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Post
      * Minimum server version: 5.2
      */
-    sendEphemeralPost(userID: string, post: Partial<Post>): Promise<Post | null> {
+    sendEphemeralPost(userID: string, post: Partial<Post> | null): Promise<Post | null> {
         return this.invoke<Post | null>("SendEphemeralPost", [userID, post]);
     }
 
@@ -1147,7 +1147,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Post
      * Minimum server version: 5.2
      */
-    updateEphemeralPost(userID: string, post: Partial<Post>): Promise<Post | null> {
+    updateEphemeralPost(userID: string, post: Partial<Post> | null): Promise<Post | null> {
         return this.invoke<Post | null>("UpdateEphemeralPost", [userID, post]);
     }
 
@@ -1252,7 +1252,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Post
      * Minimum server version: 5.2
      */
-    updatePost(post: Partial<Post>): Promise<Post | null> {
+    updatePost(post: Partial<Post> | null): Promise<Post | null> {
         return this.invoke<Post | null>("UpdatePost", [post]);
     }
 
@@ -1272,7 +1272,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag User
      * Minimum server version: 5.6
      */
-    setProfileImage(userID: string, data: Uint8Array): Promise<void> {
+    setProfileImage(userID: string, data: Uint8Array | null): Promise<void> {
         return this.invoke<void>("SetProfileImage", [userID, data]);
     }
 
@@ -1350,7 +1350,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag File
      * Minimum server version: 5.22
      */
-    getFileInfos(page: number, perPage: number, opt: Partial<GetFileInfosOptions>): Promise<FileInfo[]> {
+    getFileInfos(page: number, perPage: number, opt: Partial<GetFileInfosOptions> | null): Promise<FileInfo[]> {
         return this.invoke<FileInfo[]>("GetFileInfos", [page, perPage, opt]);
     }
 
@@ -1401,7 +1401,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Channel
      * Minimum server version: 5.6
      */
-    uploadFile(data: Uint8Array, channelId: string, filename: string): Promise<FileInfo | null> {
+    uploadFile(data: Uint8Array | null, channelId: string, filename: string): Promise<FileInfo | null> {
         return this.invoke<FileInfo | null>("UploadFile", [data, channelId, filename]);
     }
 
@@ -1485,7 +1485,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag KeyValueStore
      * Minimum server version: 5.2
      */
-    kvSet(key: string, value: Uint8Array): Promise<void> {
+    kvSet(key: string, value: Uint8Array | null): Promise<void> {
         return this.invoke<void>("KVSet", [key, value]);
     }
 
@@ -1499,7 +1499,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag KeyValueStore
      * Minimum server version: 5.12
      */
-    kvCompareAndSet(key: string, oldValue: Uint8Array, newValue: Uint8Array): Promise<boolean> {
+    kvCompareAndSet(key: string, oldValue: Uint8Array | null, newValue: Uint8Array | null): Promise<boolean> {
         return this.invoke<boolean>("KVCompareAndSet", [key, oldValue, newValue]);
     }
 
@@ -1512,7 +1512,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag KeyValueStore
      * Minimum server version: 5.16
      */
-    kvCompareAndDelete(key: string, oldValue: Uint8Array): Promise<boolean> {
+    kvCompareAndDelete(key: string, oldValue: Uint8Array | null): Promise<boolean> {
         return this.invoke<boolean>("KVCompareAndDelete", [key, oldValue]);
     }
 
@@ -1524,7 +1524,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      *
      * Minimum server version: 5.20
      */
-    kvSetWithOptions(key: string, value: Uint8Array, options: Partial<PluginKVSetOptions>): Promise<boolean> {
+    kvSetWithOptions(key: string, value: Uint8Array | null, options: Partial<PluginKVSetOptions>): Promise<boolean> {
         return this.invoke<boolean>("KVSetWithOptions", [key, value, options]);
     }
 
@@ -1534,7 +1534,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag KeyValueStore
      * Minimum server version: 5.6
      */
-    kvSetWithExpiry(key: string, value: Uint8Array, expireInSeconds: number): Promise<void> {
+    kvSetWithExpiry(key: string, value: Uint8Array | null, expireInSeconds: number): Promise<void> {
         return this.invoke<void>("KVSetWithExpiry", [key, value, expireInSeconds]);
     }
 
@@ -1586,7 +1586,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      *
      * Minimum server version: 5.2
      */
-    publishWebSocketEvent(event: string, payload: Record<string, unknown>, broadcast: Partial<WebsocketBroadcast>): Promise<void> {
+    publishWebSocketEvent(event: string, payload: Record<string, unknown>, broadcast: Partial<WebsocketBroadcast> | null): Promise<void> {
         return this.invoke<void>("PublishWebSocketEvent", [event, payload, broadcast]);
     }
 
@@ -1596,7 +1596,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag User
      * Minimum server version: 5.3
      */
-    hasPermissionTo(userID: string, permission: Partial<Permission>): Promise<boolean> {
+    hasPermissionTo(userID: string, permission: Partial<Permission> | null): Promise<boolean> {
         return this.invoke<boolean>("HasPermissionTo", [userID, permission]);
     }
 
@@ -1607,7 +1607,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Team
      * Minimum server version: 5.3
      */
-    hasPermissionToTeam(userID: string, teamID: string, permission: Partial<Permission>): Promise<boolean> {
+    hasPermissionToTeam(userID: string, teamID: string, permission: Partial<Permission> | null): Promise<boolean> {
         return this.invoke<boolean>("HasPermissionToTeam", [userID, teamID, permission]);
     }
 
@@ -1618,7 +1618,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Channel
      * Minimum server version: 5.3
      */
-    hasPermissionToChannel(userID: string, channelId: string, permission: Partial<Permission>): Promise<boolean> {
+    hasPermissionToChannel(userID: string, channelId: string, permission: Partial<Permission> | null): Promise<boolean> {
         return this.invoke<boolean>("HasPermissionToChannel", [userID, channelId, permission]);
     }
 
@@ -1646,7 +1646,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Bot
      * Minimum server version: 5.10
      */
-    createBot(bot: Partial<Bot>): Promise<Bot | null> {
+    createBot(bot: Partial<Bot> | null): Promise<Bot | null> {
         return this.invoke<Bot | null>("CreateBot", [bot]);
     }
 
@@ -1656,7 +1656,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Bot
      * Minimum server version: 5.10
      */
-    patchBot(botUserId: string, botPatch: Partial<BotPatch>): Promise<Bot | null> {
+    patchBot(botUserId: string, botPatch: Partial<BotPatch> | null): Promise<Bot | null> {
         return this.invoke<Bot | null>("PatchBot", [botUserId, botPatch]);
     }
 
@@ -1676,7 +1676,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Bot
      * Minimum server version: 5.10
      */
-    getBots(options: Partial<BotGetOptions>): Promise<Bot[]> {
+    getBots(options: Partial<BotGetOptions> | null): Promise<Bot[]> {
         return this.invoke<Bot[]>("GetBots", [options]);
     }
 
@@ -1719,7 +1719,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag SlashCommand
      * Minimum server version: 5.28
      */
-    createCommand(cmd: Partial<Command>): Promise<Command | null> {
+    createCommand(cmd: Partial<Command> | null): Promise<Command | null> {
         return this.invoke<Command | null>("CreateCommand", [cmd]);
     }
 
@@ -1788,7 +1788,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag SlashCommand
      * Minimum server version: 5.28
      */
-    updateCommand(commandID: string, updatedCmd: Partial<Command>): Promise<Command | null> {
+    updateCommand(commandID: string, updatedCmd: Partial<Command> | null): Promise<Command | null> {
         return this.invoke<Command | null>("UpdateCommand", [commandID, updatedCmd]);
     }
 
@@ -1808,7 +1808,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag OAuth
      * Minimum server version: 5.38
      */
-    createOAuthApp(app: Partial<OAuthApp>): Promise<OAuthApp | null> {
+    createOAuthApp(app: Partial<OAuthApp> | null): Promise<OAuthApp | null> {
         return this.invoke<OAuthApp | null>("CreateOAuthApp", [app]);
     }
 
@@ -1828,7 +1828,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag OAuth
      * Minimum server version: 5.38
      */
-    updateOAuthApp(app: Partial<OAuthApp>): Promise<OAuthApp | null> {
+    updateOAuthApp(app: Partial<OAuthApp> | null): Promise<OAuthApp | null> {
         return this.invoke<OAuthApp | null>("UpdateOAuthApp", [app]);
     }
 
@@ -1879,7 +1879,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      *
      * Minimum server version: 7.1
      */
-    ensureBotUser(bot: Partial<Bot>): Promise<string> {
+    ensureBotUser(bot: Partial<Bot> | null): Promise<string> {
         return this.invoke<string>("EnsureBotUser", [bot]);
     }
 
@@ -1898,7 +1898,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Upload
      * Minimum server version: 7.6
      */
-    createUploadSession(us: Partial<UploadSession>): Promise<UploadSession | null> {
+    createUploadSession(us: Partial<UploadSession> | null): Promise<UploadSession | null> {
         return this.invoke<UploadSession | null>("CreateUploadSession", [us]);
     }
 
@@ -1924,7 +1924,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      *
      * Minimum server version: 9.0
      */
-    sendPushNotification(notification: Partial<PushNotification>, userID: string): Promise<void> {
+    sendPushNotification(notification: Partial<PushNotification> | null, userID: string): Promise<void> {
         return this.invoke<void>("SendPushNotification", [notification, userID]);
     }
 
@@ -1937,7 +1937,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag User
      * Minimum server version: 9.3
      */
-    updateUserAuth(userID: string, userAuth: Partial<UserAuth>): Promise<UserAuth | null> {
+    updateUserAuth(userID: string, userAuth: Partial<UserAuth> | null): Promise<UserAuth | null> {
         return this.invoke<UserAuth | null>("UpdateUserAuth", [userID, userAuth]);
     }
 
@@ -1987,7 +1987,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag SharedChannels
      * Minimum server version: 9.5
      */
-    shareChannel(sc: Partial<SharedChannel>): Promise<SharedChannel | null> {
+    shareChannel(sc: Partial<SharedChannel> | null): Promise<SharedChannel | null> {
         return this.invoke<SharedChannel | null>("ShareChannel", [sc]);
     }
 
@@ -1998,7 +1998,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag SharedChannels
      * Minimum server version: 9.5
      */
-    updateSharedChannel(sc: Partial<SharedChannel>): Promise<SharedChannel | null> {
+    updateSharedChannel(sc: Partial<SharedChannel> | null): Promise<SharedChannel | null> {
         return this.invoke<SharedChannel | null>("UpdateSharedChannel", [sc]);
     }
 
@@ -2072,7 +2072,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag SharedChannels
      * Minimum server version: 11.7
      */
-    receiveSharedChannelSyncMsg(remoteID: string, msg: Partial<SyncMsg>): Promise<SyncResponse> {
+    receiveSharedChannelSyncMsg(remoteID: string, msg: Partial<SyncMsg> | null): Promise<SyncResponse> {
         return this.invoke<SyncResponse>("ReceiveSharedChannelSyncMsg", [remoteID, msg]);
     }
 
@@ -2086,7 +2086,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag SharedChannels
      * Minimum server version: 11.7
      */
-    receiveSharedChannelProfileImageSyncMsg(remoteID: string, userID: string, image: Uint8Array): Promise<void> {
+    receiveSharedChannelProfileImageSyncMsg(remoteID: string, userID: string, image: Uint8Array | null): Promise<void> {
         return this.invoke<void>("ReceiveSharedChannelProfileImageSyncMsg", [remoteID, userID, image]);
     }
 
@@ -2128,7 +2128,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Group
      * Minimum server version: 10.7
      */
-    createGroup(group: Partial<Group>): Promise<Group | null> {
+    createGroup(group: Partial<Group> | null): Promise<Group | null> {
         return this.invoke<Group | null>("CreateGroup", [group]);
     }
 
@@ -2138,7 +2138,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Group
      * Minimum server version: 10.7
      */
-    updateGroup(group: Partial<Group>): Promise<Group | null> {
+    updateGroup(group: Partial<Group> | null): Promise<Group | null> {
         return this.invoke<Group | null>("UpdateGroup", [group]);
     }
 
@@ -2199,7 +2199,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Group
      * Minimum server version: 10.7
      */
-    upsertGroupSyncable(groupSyncable: Partial<GroupSyncable>): Promise<GroupSyncable | null> {
+    upsertGroupSyncable(groupSyncable: Partial<GroupSyncable> | null): Promise<GroupSyncable | null> {
         return this.invoke<GroupSyncable | null>("UpsertGroupSyncable", [groupSyncable]);
     }
 
@@ -2209,7 +2209,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Group
      * Minimum server version: 10.7
      */
-    updateGroupSyncable(groupSyncable: Partial<GroupSyncable>): Promise<GroupSyncable | null> {
+    updateGroupSyncable(groupSyncable: Partial<GroupSyncable> | null): Promise<GroupSyncable | null> {
         return this.invoke<GroupSyncable | null>("UpdateGroupSyncable", [groupSyncable]);
     }
 
@@ -2250,7 +2250,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag Group
      * Minimum server version: 10.7
      */
-    getGroups(page: number, perPage: number, opts: Partial<GroupSearchOpts>, viewRestrictions: Partial<ViewUsersRestrictions>): Promise<Group[]> {
+    getGroups(page: number, perPage: number, opts: Partial<GroupSearchOpts>, viewRestrictions: Partial<ViewUsersRestrictions> | null): Promise<Group[]> {
         return this.invoke<Group[]>("GetGroups", [page, perPage, opts, viewRestrictions]);
     }
 
@@ -2285,7 +2285,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag PropertyField
      * Minimum server version: 10.10
      */
-    createPropertyField(field: Partial<PropertyField>): Promise<PropertyField | null> {
+    createPropertyField(field: Partial<PropertyField> | null): Promise<PropertyField | null> {
         return this.invoke<PropertyField | null>("CreatePropertyField", [field]);
     }
 
@@ -2318,7 +2318,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag PropertyField
      * Minimum server version: 10.10
      */
-    updatePropertyField(groupID: string, field: Partial<PropertyField>): Promise<PropertyField | null> {
+    updatePropertyField(groupID: string, field: Partial<PropertyField> | null): Promise<PropertyField | null> {
         return this.invoke<PropertyField | null>("UpdatePropertyField", [groupID, field]);
     }
 
@@ -2371,7 +2371,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag PropertyValue
      * Minimum server version: 10.10
      */
-    createPropertyValue(value: Partial<PropertyValue>): Promise<PropertyValue | null> {
+    createPropertyValue(value: Partial<PropertyValue> | null): Promise<PropertyValue | null> {
         return this.invoke<PropertyValue | null>("CreatePropertyValue", [value]);
     }
 
@@ -2401,7 +2401,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag PropertyValue
      * Minimum server version: 10.10
      */
-    updatePropertyValue(groupID: string, value: Partial<PropertyValue>): Promise<PropertyValue | null> {
+    updatePropertyValue(groupID: string, value: Partial<PropertyValue> | null): Promise<PropertyValue | null> {
         return this.invoke<PropertyValue | null>("UpdatePropertyValue", [groupID, value]);
     }
 
@@ -2411,7 +2411,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag PropertyValue
      * Minimum server version: 10.10
      */
-    upsertPropertyValue(value: Partial<PropertyValue>): Promise<PropertyValue | null> {
+    upsertPropertyValue(value: Partial<PropertyValue> | null): Promise<PropertyValue | null> {
         return this.invoke<PropertyValue | null>("UpsertPropertyValue", [value]);
     }
 
@@ -2534,7 +2534,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag PropertyValue
      * Minimum server version: 11.10
      */
-    upsertPropertyValueWithOptions(value: Partial<PropertyValue>, options: Partial<PropertyRequestOptions>): Promise<PropertyValue | null> {
+    upsertPropertyValueWithOptions(value: Partial<PropertyValue> | null, options: Partial<PropertyRequestOptions>): Promise<PropertyValue | null> {
         return this.invoke<PropertyValue | null>("UpsertPropertyValueWithOptions", [value, options]);
     }
 
@@ -2600,7 +2600,7 @@ export class GeneratedPluginAPI extends ApiClientBase {
      * @tag AccessControl
      * Minimum server version: 11.10
      */
-    saveAccessControlPolicy(actingUserID: string, policy: Partial<AccessControlPolicy>): Promise<AccessControlPolicy | null> {
+    saveAccessControlPolicy(actingUserID: string, policy: Partial<AccessControlPolicy> | null): Promise<AccessControlPolicy | null> {
         return this.invoke<AccessControlPolicy | null>("SaveAccessControlPolicy", [actingUserID, policy]);
     }
 

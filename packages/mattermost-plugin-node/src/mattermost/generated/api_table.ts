@@ -2004,7 +2004,7 @@ export const apiMethods: readonly MethodRow[] = [
         go: "LogAuditRecWithLevel",
         ts: "logAuditRecWithLevel",
         doc: "LogAuditRecWithLevel logs an audit record with a specific log level.\n\n@tag Audit\nMinimum server version: 10.10",
-        params: [{name: "rec", type: {ptr: {struct: "AuditRecord"}}}, {name: "level", type: {struct: "V2Level"}}],
+        params: [{name: "rec", type: {ptr: {struct: "AuditRecord"}}}, {name: "level", type: {struct: "LogrLevel"}}],
         results: [],
         wire: 'manual',
     },

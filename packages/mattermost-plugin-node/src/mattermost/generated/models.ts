@@ -1752,7 +1752,7 @@ export const models: ModelTable = {
         {go: "Meta", json: "meta", omitEmpty: false, type: {map: ['string', 'interface']}},
         {go: "Error", json: "error", omitEmpty: false, type: {struct: "AuditEventError"}},
     ],
-    V2Level: [
+    LogrLevel: [
         {go: "ID", json: "id", omitEmpty: false, type: 'uint'},
         {go: "Name", json: "name", omitEmpty: false, type: 'string'},
         {go: "Stacktrace", json: "stacktrace", omitEmpty: true, type: 'bool'},
@@ -2283,6 +2283,7 @@ export type ModelName =
     | "LicenseLimits"
     | "LocalizationSettings"
     | "LogSettings"
+    | "LogrLevel"
     | "Manifest"
     | "ManifestServer"
     | "ManifestWebapp"
@@ -2393,7 +2394,6 @@ export type ModelName =
     | "UserAuth"
     | "UserGetOptions"
     | "UserSearch"
-    | "V2Level"
     | "ViewUsersRestrictions"
     | "VisualExpression"
     | "WebSocketRequest"

@@ -918,6 +918,14 @@ export interface LogSettings {
     MaxFieldSize?: number;
 }
 
+/** LogrLevel (logr.Level) in its JSON shape. */
+export interface LogrLevel {
+    id: number;
+    name: string;
+    stacktrace?: boolean;
+    color?: number;
+}
+
 /** ManifestServer (model.ManifestServer) in its JSON shape. */
 export interface ManifestServer {
     executables?: Record<string, string>;
@@ -2064,14 +2072,6 @@ export interface UserSearch {
     channel_roles: string[];
     team_roles: string[];
     not_in_group_id: string;
-}
-
-/** V2Level (logr.Level) in its JSON shape. */
-export interface V2Level {
-    id: number;
-    name: string;
-    stacktrace?: boolean;
-    color?: number;
 }
 
 /** ViewUsersRestrictions (model.ViewUsersRestrictions) in its JSON shape. */

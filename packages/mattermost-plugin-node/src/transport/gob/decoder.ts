@@ -75,6 +75,43 @@ const builtinDecoders: ReadonlyMap<number, Dec> = new Map<number, Dec>([
     [8, decInterface],
 ]);
 
+/** Structs with more fields than this (only a hostile peer sends them) use the generic loop. */
+const MAX_GENERATED_FIELDS = 512;
+
+/**
+ * A decoder of its own for one struct type, with each field name written into the code. All structs
+ * decoded by one shared closure make its property stores megamorphic (V8 keeps one feedback vector per
+ * closure site), a cost of about a quarter of a post's decoding. The names come from the wire, so they
+ * only ever appear as JSON string literals; `__proto__` never gets here (setOwn handles it). Undefined
+ * where the embedder forbids code generation from strings: the caller falls back to the generic loop.
+ */
+function generateStructDec(names: readonly string[], ids: readonly number[], decs: (Dec | undefined)[]): Dec | undefined {
+    const cases = names
+        .map((name, i) => `case ${i}: o[${JSON.stringify(name)}] = (D[${i}] ?? (D[${i}] = c.getDec(I[${i}])))(c); break;`)
+        .join('\n');
+    const source = `return function decodeStruct(c) {
+    c.enter();
+    const o = {};
+    let field = -1;
+    while (c.pos < c.end) {
+        const delta = c.readUint();
+        if (delta === 0) break;
+        if (field >= ${names.length} - delta) throw errRange();
+        field += delta;
+        switch (field) {
+${cases}
+        }
+    }
+    c.depth--;
+    return o;
+};`;
+    try {
+        return new Function('D', 'I', 'errRange', source)(decs, ids, errRange) as Dec;
+    } catch {
+        return undefined;
+    }
+}
+
 class DecoderCore extends WireReader {
     /** Buffered, not yet consumed bytes live in buf[start, tail). */
     start = 0;
@@ -384,6 +421,10 @@ class DecoderCore extends WireReader {
         const ids = fields.map((f) => f.id);
         const hasProto = names.includes('__proto__');
         const decs: (Dec | undefined)[] = new Array<Dec | undefined>(n).fill(undefined);
+        if (!hasProto && n <= MAX_GENERATED_FIELDS) {
+            const generated = generateStructDec(names, ids, decs);
+            if (generated !== undefined) return generated;
+        }
         return (c) => {
             c.enter();
             const obj: Record<string, unknown> = {};

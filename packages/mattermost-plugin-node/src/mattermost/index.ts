@@ -18,5 +18,11 @@ export type {GeneratedPluginHooks} from './generated/hooks.js';
 export {hookRows, implementedHooks, type HookRow} from './hooks.js';
 export {PluginAPI} from './api.js';
 export type {Bytes, ClusterEvent, ClusterSendOptions, KVSetOptions, LogLevel, WebSocketBroadcast} from './api.js';
-export {AppError, PluginApiError} from './errors.js';
+export type {PluginHTTPRequest, PluginHTTPResponse} from './api.js';
+export {GeneratedPluginAPI} from './generated/api.js';
+export {apiMethods} from './generated/api_table.js';
+export type {MethodRow, ParamRow, ResultRow, TypeExpr} from './model_table.js';
+/** The JSON shapes of the models @mattermost/types has no type for (generated from the Go model package). */
+export type * as Models from './generated/types.js';
+export {AppError, NotSupportedError, PluginApiError} from './errors.js';
 export {runPlugin} from './runtime.js';

@@ -23,7 +23,7 @@ const noReturns = t.struct('Z_NoReturns', []);
 const onActivate: ManualHook = ({plugin, broker, log}) => async (body) => {
     const a = argsOf(body);
     const api = broker.dial(Number(a.APIMuxId ?? 0));
-    plugin.setAPI(new PluginAPI(new RpcClient(api.stream, {expectPrefix: api.ack})));
+    plugin.setAPI(new PluginAPI(new RpcClient(api.stream, {expectPrefix: api.ack}), broker));
     if (a.DriverMuxId) {
         // We have no use for the database driver, but dialling it spares the host a 5 s accept timeout.
         const driver = broker.dial(Number(a.DriverMuxId));

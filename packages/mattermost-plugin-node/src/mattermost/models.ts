@@ -3,6 +3,7 @@
 // regenerated table, not a hunt through the code.
 import {GoInterface, GoMarshaled, t, type GoType} from '../transport/gob/index.js';
 
+import {timeFromGob, timeToGob} from './api/go_time.js';
 import {models, type ModelName} from './generated/models.js';
 import type {StreamExpr, TypeExpr} from './model_table.js';
 
@@ -84,10 +85,12 @@ function zeroOf(expr: TypeExpr): unknown {
             return 0;
         case 'bool':
             return false;
-        default:
-            return undefined;
     }
+    // gob leaves a zero time.Time out; Go's JSON still writes it
+    return typeof expr === 'object' && 'marshaler' in expr && expr.name === 'time.Time' ? zeroTime : undefined;
 }
+
+const zeroTime = '0001-01-01T00:00:00Z';
 
 /**
  * A value that crossed an interface (props, `any`) back to plain JSON-like data. Go structs inside
@@ -188,6 +191,10 @@ function compileFrom(expr: TypeExpr): Conv {
         };
     }
     if ('marshaler' in expr) {
+        if (expr.name === 'time.Time') {
+            // as Go's JSON has it (RFC 3339), not the binary form gob carries
+            return (v) => (v instanceof GoMarshaled ? (timeFromGob(v.bytes) ?? v.toString()) : v);
+        }
         return (v) => (v instanceof GoMarshaled ? v.toString() : v);
     }
     return structConv(expr.struct);
@@ -211,6 +218,7 @@ function structConv(name: string): Conv {
             go: r.go,
             json: r.json,
             embedded: r.embedded === true,
+            nullable: r.nullable === true,
             conv: compileFrom(r.type),
             zero: !r.omitEmpty && !r.nullable ? zeroOf(r.type) : undefined,
         }));
@@ -222,7 +230,12 @@ function structConv(name: string): Conv {
         for (const f of fields) {
             const v = value[f.go];
             if (f.embedded) {
-                Object.assign(out, f.conv(v ?? {}));
+                // a nil embedded pointer adds no fields in Go's JSON
+                if (v !== undefined && v !== null) {
+                    Object.assign(out, f.conv(v));
+                } else if (!f.nullable) {
+                    Object.assign(out, f.conv({}));
+                }
             } else if (v === undefined || v === null) {
                 if (f.zero !== undefined) {
                     out[f.json] = f.zero;
@@ -274,7 +287,7 @@ export function toGo(expr: TypeExpr, value: unknown): unknown {
         return o;
     }
     if ('marshaler' in expr) {
-        return value;
+        return expr.name === 'time.Time' ? (timeToGob(value) ?? value) : value;
     }
     const rows = models[expr.struct as ModelName];
     if (!rows || !isObj(value)) {

@@ -3,7 +3,9 @@
 import {beforeAll, describe, expect, it} from 'vitest';
 
 import {PluginAPI} from '../../src/mattermost/api.js';
+import {resultFromGo} from '../../src/mattermost/api/wire_values.js';
 import {AppError, PluginApiError} from '../../src/mattermost/errors.js';
+import {GobDecoder} from '../../src/transport/gob/index.js';
 
 import {buildWirePeer, goDecodeArgs, goEncodeReturns, RecordingRpc} from './wirepeer.js';
 
@@ -79,6 +81,43 @@ describe('args: what Go decodes from our calls', () => {
         expect(got[2]).toEqual({});
         // the Go glue sends every key/value as a string
         expect(got[3]).toEqual({A: 'hello', B: ['user', 'u1', 'count', '3', 'obj', '{"a":1}']});
+    });
+});
+
+describe('time.Time and embedded structs', () => {
+    it('time.Time goes to Go from its RFC 3339 text, in UTC, at an offset, and zero', async () => {
+        const rpc = new RecordingRpc();
+        const api = new PluginAPI(rpc.asClient());
+        await api.updateUserCustomStatus('u1', {emoji: 'calendar', expires_at: '2026-02-08T09:12:07.000224Z'});
+        await api.updateUserCustomStatus('u1', {expires_at: '1999-12-31T23:59:59-05:30'});
+        await api.updateUserCustomStatus('u1', {expires_at: '0001-01-01T00:00:00Z'});
+        await api.updateUserCustomStatus('u1', {expires_at: new Date(Date.UTC(2030, 0, 2, 3, 4, 5, 678)) as unknown as string});
+        const got = goDecodeArgs(rpc.sent) as Array<{B: {emoji: string; expires_at: string}}>;
+        expect(got[0]!.B).toMatchObject({emoji: 'calendar', expires_at: '2026-02-08T09:12:07.000224Z'});
+        expect(got[1]!.B.expires_at).toBe('1999-12-31T23:59:59-05:30');
+        expect(got[2]!.B.expires_at).toBe('0001-01-01T00:00:00Z');
+        expect(got[3]!.B.expires_at).toBe('2030-01-02T03:04:05.678Z');
+    });
+
+    it('time.Time from Go reads as Go’s JSON writes it', () => {
+        const go = goEncodeReturns(['UpdateUserCustomStatus.args', 'UpdateUserCustomStatus.argsOffset', 'UpdateUserCustomStatus.argsZero']);
+        const status = (name: string): Record<string, unknown> => {
+            const dec = new GobDecoder();
+            dec.push(go[name]!);
+            const args = dec.next()!.value as {B: unknown};
+            return resultFromGo({ptr: {struct: 'CustomStatus'}}, args.B) as Record<string, unknown>;
+        };
+        expect(status('UpdateUserCustomStatus.args')).toEqual({emoji: 'calendar', text: 'away', duration: 'date_and_time', expires_at: '2026-02-08T09:12:07.000224Z'});
+        expect(status('UpdateUserCustomStatus.argsOffset').expires_at).toBe('1999-12-31T23:59:59-05:30');
+        expect(status('UpdateUserCustomStatus.argsZero').expires_at).toBe('0001-01-01T00:00:00Z');
+    });
+
+    it('an embedded *struct is flattened both ways (PostSearchResults embeds *PostList)', async () => {
+        const go = goEncodeReturns(['SearchPostsInTeamForUser.results']);
+        const api = new PluginAPI(new RecordingRpc().reply(go['SearchPostsInTeamForUser.results']!).asClient());
+        const results = await api.searchPostsInTeamForUser('t', 'u', {terms: 'found'});
+        expect(results).toMatchObject({order: ['p1'], posts: {p1: {id: 'p1', message: 'found'}}, has_next: true, matches: {p1: ['found']}});
+        expect(results).not.toHaveProperty('PostList');
     });
 });
 

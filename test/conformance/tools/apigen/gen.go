@@ -483,7 +483,7 @@ func (g *gen) typesFile() string {
 			}
 			tag := f.Tag.Get("json")
 			jsonName, opts, _ := strings.Cut(tag, ",")
-			if f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct {
+			if f.Anonymous && tag == "" && (f.Type.Kind() == reflect.Struct || (f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() == reflect.Struct)) {
 				extends = append(extends, g.ts(f.Type, tsCtx{}))
 				continue
 			}

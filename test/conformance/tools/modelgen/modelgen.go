@@ -161,7 +161,8 @@ func (g *Generator) Fields(t reflect.Type) []Field {
 			// nil encodes as JSON null, so no zero value is filled in for a missing field
 			Nullable: f.Type.Kind() == reflect.Pointer,
 			// gob sends an embedded struct as one field; Go's JSON flattens its fields into the parent
-			Embedded: f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct,
+			// (an embedded *T too: PostSearchResults embeds *PostList)
+			Embedded: f.Anonymous && tag == "" && (f.Type.Kind() == reflect.Struct || (f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() == reflect.Struct)),
 		})
 	}
 	return out

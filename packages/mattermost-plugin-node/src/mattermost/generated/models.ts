@@ -1420,7 +1420,7 @@ export const models: ModelTable = {
         {go: "IncludeDeletedChannels", json: "include_deleted_channels", omitEmpty: false, type: 'bool', nullable: true},
     ],
     PostSearchResults: [
-        {go: "PostList", json: "PostList", omitEmpty: false, type: {ptr: {struct: "PostList"}}, nullable: true},
+        {go: "PostList", json: "PostList", omitEmpty: false, type: {ptr: {struct: "PostList"}}, nullable: true, embedded: true},
         {go: "Matches", json: "matches", omitEmpty: false, type: {map: ['string', {slice: 'string'}]}},
     ],
     ChannelMemberIdentifier: [

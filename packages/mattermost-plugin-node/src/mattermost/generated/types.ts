@@ -1268,8 +1268,7 @@ export interface PostPriority {
 }
 
 /** PostSearchResults (model.PostSearchResults) in its JSON shape. */
-export interface PostSearchResults {
-    PostList?: PostList;
+export interface PostSearchResults extends PostList {
     matches: Record<string, string[]>;
 }
 

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/mattermost/mattermost/server/public/plugin"
@@ -35,6 +36,8 @@ var args = map[string]func() any{
 	"PluginHTTP":                func() any { return &plugin.Z_PluginHTTPArgs{} },
 	"LogAuditRecWithLevel":      func() any { return &plugin.Z_LogAuditRecWithLevelArgs{} },
 	"InstallPlugin":             func() any { return &plugin.Z_InstallPluginArgs{} },
+	"UpdateUserCustomStatus":    func() any { return &plugin.Z_UpdateUserCustomStatusArgs{} },
+	"SearchPostsInTeamForUser":  func() any { return &plugin.Z_SearchPostsInTeamForUserArgs{} },
 	"LoadPluginConfiguration":   func() any { return &plugin.Z_LoadPluginConfigurationArgsArgs{} },
 	"LogInfo":                   func() any { return &plugin.Z_LogInfoArgs{} },
 }
@@ -89,6 +92,27 @@ var returns = map[string]func() any{
 	},
 	"InstallPlugin.manifest": func() any {
 		return &plugin.Z_InstallPluginReturns{A: &model.Manifest{Id: "com.example.x", Version: "1.2.3"}}
+	},
+	// time.Time in three zones, with and without nanoseconds, and the zero time
+	"UpdateUserCustomStatus.args": func() any {
+		return &plugin.Z_UpdateUserCustomStatusArgs{A: "u1", B: &model.CustomStatus{
+			Emoji: "calendar", Text: "away", Duration: "date_and_time",
+			ExpiresAt: time.Date(2026, 2, 8, 9, 12, 7, 224000, time.UTC),
+		}}
+	},
+	"UpdateUserCustomStatus.argsOffset": func() any {
+		return &plugin.Z_UpdateUserCustomStatusArgs{A: "u1", B: &model.CustomStatus{
+			ExpiresAt: time.Date(1999, 12, 31, 23, 59, 59, 0, time.FixedZone("", -(5*3600+30*60))),
+		}}
+	},
+	"UpdateUserCustomStatus.argsZero": func() any {
+		return &plugin.Z_UpdateUserCustomStatusArgs{A: "u1", B: &model.CustomStatus{Emoji: "x"}}
+	},
+	"SearchPostsInTeamForUser.results": func() any {
+		return &plugin.Z_SearchPostsInTeamForUserReturns{A: &model.PostSearchResults{
+			PostList: &model.PostList{Order: []string{"p1"}, Posts: map[string]*model.Post{"p1": {Id: "p1", Message: "found"}}, HasNext: ptr(true)},
+			Matches:  model.PostSearchMatches{"p1": {"found"}},
+		}}
 	},
 	"GetTeamMembersForUser.members": func() any {
 		return &plugin.Z_GetTeamMembersForUserReturns{A: []*model.TeamMember{{TeamId: "t1", UserId: "u1", Roles: "team_user", SchemeUser: true}}}

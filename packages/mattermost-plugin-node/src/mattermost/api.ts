@@ -12,7 +12,7 @@ import type {RpcClient} from '../transport/netrpc.js';
 import {apiRow, resultsOf} from './api/client_base.js';
 import {pluginHTTPArgsType, pluginHTTPResponseOf, requestSubsetOf, type PluginHTTPRequest, type PluginHTTPResponse} from './api/plugin_http.js';
 import {serveReader} from './api/reader_stream.js';
-import {argsOf, argToGo} from './api/wire_values.js';
+import {argsOf, argToGo, fieldName} from './api/wire_values.js';
 import {GeneratedPluginAPI} from './generated/api.js';
 import type {AuditRecord, LogrLevel, Permission, PluginClusterEvent, PluginClusterEventSendOptions, PluginKVSetOptions, UploadSession} from './generated/types.js';
 import {goTypeOf} from './models.js';
@@ -199,7 +199,7 @@ export class PluginAPI extends GeneratedPluginAPI {
     /** Writes an audit record at a given audit level (mlog.Level: {id, name, stacktrace}). */
     async logAuditRecWithLevel(rec: Partial<AuditRecord>, level: Partial<LogrLevel>): Promise<void> {
         const row = apiRow('LogAuditRecWithLevel');
-        const type = manualArgs('Z_LogAuditRecWithLevelArgs', () => row.params.map((p, i) => [String.fromCharCode(65 + i), goTypeOf(p.type)] as const));
+        const type = manualArgs('Z_LogAuditRecWithLevelArgs', () => row.params.map((p, i) => [fieldName(i), goTypeOf(p.type)] as const));
         await this.callRaw('LogAuditRecWithLevel', type, argsOf(row, [rec, level]));
     }
 
@@ -222,8 +222,8 @@ export class PluginAPI extends GeneratedPluginAPI {
             ['A', goTypeOf(row.params[0]!.type)],
             ['PluginStreamID', t.uint],
         ]);
-        const values = {A: argToGo(row.params[0]!.type, us), PluginStreamID: 0};
-        return (await this.withReader(data, (id) => this.callRaw('UploadData', type, {...values, PluginStreamID: id}).then((r) => resultsOf(row, r)))) as FileInfo | null;
+        const session = argToGo(row.params[0]!.type, us);
+        return (await this.withReader(data, (id) => this.callRaw('UploadData', type, {A: session, PluginStreamID: id}).then((r) => resultsOf(row, r)))) as FileInfo | null;
     }
 
     /** Hands the server an attachment received from a shared-channel remote (server 10.x+). */
@@ -260,15 +260,12 @@ export class PluginAPI extends GeneratedPluginAPI {
             throw new Error('this PluginAPI was made without the mux broker, which methods taking an io.Reader need');
         }
         const id = broker.nextId();
-        const served = broker.accept(id).then(
+        // Not awaited: the server reads while it handles the call, and the call's reply says how that went.
+        void broker.accept(id).then(
             (stream) => serveReader(stream, data),
-            () => undefined, // the call's own reply says what went wrong
+            () => undefined,
         );
-        try {
-            return await call(id);
-        } finally {
-            void served;
-        }
+        return call(id);
     }
 }
 

@@ -160,6 +160,12 @@ func TestHTTPErrors(t *testing.T) {
 	w := newWorld(t)
 	h := w.start()
 	putWords(t, h, w.alice, w.town, "deploy")
+	// Setting words prepares the bot's direct channel in the background and remembers it in the
+	// user's alert ledger: the snapshot is taken once that write is in.
+	require.Eventually(t, func() bool {
+		_, ok := w.api.KVSnapshot()["tw1:al:"+w.alice.Id]
+		return ok
+	}, 10*time.Second, 10*time.Millisecond, "alice's alert ledger remembers the direct channel")
 	stored := w.api.KVSnapshot()
 
 	t.Run("401 without Mattermost-User-Id", func(t *testing.T) {

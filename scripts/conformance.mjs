@@ -1,6 +1,7 @@
 // Runs the Go conformance suite (Mattermost's real plugin host code) against the Go reference plugin,
 // which proves the tests, and against our TypeScript test plugin, which they exist for; and the
-// product's tests (./alerts) against the built plugin. It does so for every Mattermost release line
+// product's tests (./alerts) against the built plugin, and the round trip of every API method and hook
+// (./roundtrip, with both plugins). It does so for every Mattermost release line
 // of the matrix below, each with the host code of the server/public version that line shipped with.
 //
 //   node scripts/conformance.mjs                 every line (the newest first, in full)
@@ -149,6 +150,12 @@ function goFlagsFor(e) {
 }
 
 const tsPlugin = {CONFORMANCE_PLUGIN_DIR: path.join(cwd, 'build/tsplugin')};
+// ./roundtrip drives its Go reference plugin and its TypeScript plugin itself, in the Go pass; the
+// TypeScript one is built once here (the same build serves every line).
+const roundtripPlugin = {CONFORMANCE_ROUNDTRIP_PLUGIN_DIR: path.join(cwd, 'build/roundtrip-tsplugin')};
+if (opts.side !== 'ts') {
+    execFileSync(process.execPath, [path.join(root, 'scripts/build-roundtrip-plugin.mjs')], {stdio: 'inherit'});
+}
 const results = [];
 for (const e of selected) {
     // The Go pass runs the protocol suite with the reference plugin and the product's tests (which
@@ -156,7 +163,7 @@ for (const e of selected) {
     // Older lines run with -short: the product's flood tests then skip waiting for the wall clock's
     // next minute, which exercises no host code (the newest line still waits).
     const runs = [
-        {side: 'go', name: 'Go reference plugin, and the product (./alerts)', pkgs: e.full ? ['./...'] : ['-short', '.', './alerts', './roundtrip'], env: {}},
+        {side: 'go', name: 'Go reference plugin, the product (./alerts), the round trip of every API method and hook (./roundtrip)', pkgs: e.full ? ['./...'] : ['-short', '.', './alerts', './roundtrip'], env: roundtripPlugin},
         {side: 'ts', name: 'TypeScript plugin', pkgs: ['.'], env: tsPlugin},
     ];
     for (const run of runs) {

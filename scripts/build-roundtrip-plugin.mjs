@@ -8,7 +8,9 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const out = path.join(root, 'test/conformance/build/roundtrip-tsplugin');
+// --out <dir> builds elsewhere, e.g. while a conformance run is using the default folder.
+const outArg = process.argv.indexOf('--out');
+const out = outArg > 0 && process.argv[outArg + 1] ? path.resolve(process.argv[outArg + 1]) : path.join(root, 'test/conformance/build/roundtrip-tsplugin');
 const platforms = ['linux-amd64', 'linux-arm64', 'darwin-amd64', 'darwin-arm64'];
 
 rmSync(out, {recursive: true, force: true});

@@ -1,6 +1,4 @@
-// The package's generated method and hook tables. The package does not export them (they describe its
-// wire, not its author API), so the round trip reads them from the package's sources.
-export {apiMethods} from '../../../../packages/mattermost-plugin-node/src/mattermost/generated/api_table.js';
-export {hookMethods} from '../../../../packages/mattermost-plugin-node/src/mattermost/generated/hooks_table.js';
-export type {MethodRow, TypeExpr} from '../../../../packages/mattermost-plugin-node/src/mattermost/model_table.js';
-export {models} from '../../../../packages/mattermost-plugin-node/src/mattermost/generated/models.js';
+// The package's generated method, hook and model tables, as the package exports them: the round trip is
+// driven by the same rows the package calls and converts by.
+export {apiMethods, hookMethods, modelTable as models} from 'mattermost-plugin-node';
+export type {MethodRow, TypeExpr} from 'mattermost-plugin-node';

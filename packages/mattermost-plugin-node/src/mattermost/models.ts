@@ -5,7 +5,7 @@ import {GoInterface, GoMarshaled, t, type GoType} from '../transport/gob/index.j
 
 import {timeFromGob, timeToGob} from './api/go_time.js';
 import {models, type ModelName} from './generated/models.js';
-import type {StreamExpr, TypeExpr} from './model_table.js';
+import type {FieldRow, StreamExpr, TypeExpr} from './model_table.js';
 
 const structTypes = new Map<string, GoType>();
 
@@ -138,10 +138,13 @@ type Conv = (value: unknown) => unknown;
 
 const identity: Conv = (v) => v;
 
-/** One converter per struct, compiled once: every post goes through it, so no table walking per call. */
-const structConvs = new Map<string, Conv>();
+/** How struct converters are built: generated code where allowed (the runtime's), or the generic loop. */
+export type StructConvMode = 'generated' | 'loop';
 
-function compileFrom(expr: TypeExpr): Conv {
+/** One converter per struct and mode, compiled once: every post goes through it, so no table walking per call. */
+const structConvs: Record<StructConvMode, Map<string, Conv>> = {generated: new Map(), loop: new Map()};
+
+function compileFrom(expr: TypeExpr, mode: StructConvMode): Conv {
     if (typeof expr === 'string') {
         switch (expr) {
             case 'interface':
@@ -165,16 +168,16 @@ function compileFrom(expr: TypeExpr): Conv {
         }
     }
     if ('ptr' in expr) {
-        return compileFrom(expr.ptr);
+        return compileFrom(expr.ptr, mode);
     }
     if ('slice' in expr || 'array' in expr) {
-        const elem = compileFrom('slice' in expr ? expr.slice : expr.array);
+        const elem = compileFrom('slice' in expr ? expr.slice : expr.array, mode);
         return elem === identity
             ? identity
             : (v) => (Array.isArray(v) ? v.map((x) => (x === undefined || x === null ? x : elem(x))) : v);
     }
     if ('map' in expr) {
-        const elem = compileFrom(expr.map[1]);
+        const elem = compileFrom(expr.map[1], mode);
         return (v) => {
             const o: Obj = {};
             if (v instanceof Map) {
@@ -197,11 +200,26 @@ function compileFrom(expr: TypeExpr): Conv {
         }
         return (v) => (v instanceof GoMarshaled ? v.toString() : v);
     }
-    return structConv(expr.struct);
+    return structConv(expr.struct, mode);
 }
 
-function structConv(name: string): Conv {
-    let conv = structConvs.get(name);
+/** One field of a struct converter, as both the generated code and the loop use it. */
+interface FieldConv {
+    go: string;
+    json: string;
+    embedded: boolean;
+    nullable: boolean;
+    conv: Conv;
+    /** What Go's JSON prints for a nil/absent field (undefined: leave the key out). */
+    zero: unknown;
+}
+
+/** Structs with more fields than this use the loop (none in the table comes close; a guard on code size). */
+const MAX_GENERATED_FIELDS = 512;
+
+function structConv(name: string, mode: StructConvMode): Conv {
+    const cache = structConvs[mode];
+    let conv = cache.get(name);
     if (conv) {
         return conv;
     }
@@ -211,18 +229,81 @@ function structConv(name: string): Conv {
     }
     // Placeholder first: recursive models (CommandResponse.ExtraResponses) refer to themselves.
     let compiled: Conv = unwrapInterface;
-    structConvs.set(name, (v) => compiled(v));
-    const fields = rows
+    cache.set(name, (v) => compiled(v));
+    compiled = buildStructConv(name, structFields(rows, mode), mode);
+    cache.set(name, compiled);
+    return compiled;
+}
+
+function structFields(rows: readonly FieldRow[], mode: StructConvMode): FieldConv[] {
+    return rows
         .filter((r) => r.json !== '-')
         .map((r) => ({
             go: r.go,
             json: r.json,
             embedded: r.embedded === true,
             nullable: r.nullable === true,
-            conv: compileFrom(r.type),
+            conv: compileFrom(r.type, mode),
             zero: !r.omitEmpty && !r.nullable ? zeroOf(r.type) : undefined,
         }));
-    compiled = (value) => {
+}
+
+function buildStructConv(name: string, fields: readonly FieldConv[], mode: StructConvMode): Conv {
+    if (mode === 'generated' && fields.length <= MAX_GENERATED_FIELDS && !fields.some((f) => f.json === '__proto__')) {
+        const generated = generateStructConv(name, fields);
+        if (generated !== undefined) {
+            return generated;
+        }
+    }
+    return loopStructConv(fields);
+}
+
+/**
+ * A converter of its own for one model, each field's Go and JSON name written into the code as string
+ * literals: property loads and stores at fixed names stay monomorphic, where the loop's keyed accesses
+ * over every model go megamorphic (≈ 4× the CPU per post). The names come from the generated table and
+ * appear only as JSON string literals; a `__proto__` JSON name never gets here (a plain store would set
+ * the prototype). Undefined where the embedder forbids code generation from strings: the caller falls
+ * back to the loop, whose output is the same.
+ */
+function generateStructConv(name: string, fields: readonly FieldConv[]): Conv | undefined {
+    const lines = fields.map((f, i) => {
+        const go = JSON.stringify(f.go);
+        const json = JSON.stringify(f.json);
+        const convert = f.conv === identity ? 'v' : `C[${i}](v)`;
+        if (f.embedded) {
+            // a nil embedded pointer adds no fields in Go's JSON
+            const absent = f.nullable ? '' : ` else Object.assign(out, C[${i}]({}));`;
+            return `v = value[${go}]; if (v !== undefined && v !== null) Object.assign(out, C[${i}](v));${absent}`;
+        }
+        if (f.zero === undefined) {
+            return `v = value[${go}]; if (v !== undefined && v !== null) out[${json}] = ${convert};`;
+        }
+        return `v = value[${go}]; out[${json}] = v === undefined || v === null ? Z[${i}] : ${convert};`;
+    });
+    const fnName = `convert${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    const source = `return function ${fnName}(value) {
+    if (!isObj(value)) return unwrap(value);
+    const out = {};
+    let v;
+${lines.join('\n')}
+    return out;
+};`;
+    try {
+        return new Function('C', 'Z', 'isObj', 'unwrap', source)(
+            fields.map((f) => f.conv),
+            fields.map((f) => f.zero),
+            isObj,
+            unwrapInterface,
+        ) as Conv;
+    } catch {
+        return undefined;
+    }
+}
+
+/** The generic converter: the table walked per value. */
+function loopStructConv(fields: readonly FieldConv[]): Conv {
+    return (value) => {
         if (!isObj(value)) {
             return unwrapInterface(value);
         }
@@ -238,24 +319,35 @@ function structConv(name: string): Conv {
                 }
             } else if (v === undefined || v === null) {
                 if (f.zero !== undefined) {
-                    out[f.json] = f.zero;
+                    setKey(out, f.json, f.zero);
                 }
             } else {
-                out[f.json] = f.conv(v);
+                setKey(out, f.json, f.conv(v));
             }
         }
         return out;
     };
-    structConvs.set(name, compiled);
-    return compiled;
+}
+
+/**
+ * Gob-decoded value → JSON shape with every struct converter (nested ones too) built the given way; the
+ * runtime's is fromGo ('generated'). For tests that hold the generated code to the loop's output.
+ */
+export function fromGoWith(mode: StructConvMode, expr: TypeExpr, value: unknown): unknown {
+    if (value === undefined || value === null) {
+        return value;
+    }
+    return typeof expr === 'object' && 'struct' in expr ? structConv(expr.struct, mode)(value) : compileFrom(expr, mode)(value);
+}
+
+/** The cached converter of one model, built the given way (for tests: which way it was built). */
+export function modelConverter(name: ModelName, mode: StructConvMode): (value: unknown) => unknown {
+    return structConv(name, mode);
 }
 
 /** Gob-decoded value (Go field names) → JSON shape (@mattermost/types names). */
 export function fromGo(expr: TypeExpr, value: unknown): unknown {
-    if (value === undefined || value === null) {
-        return value;
-    }
-    return typeof expr === 'object' && 'struct' in expr ? structConv(expr.struct)(value) : compileFrom(expr)(value);
+    return fromGoWith('generated', expr, value);
 }
 
 /** JSON shape (@mattermost/types names) → a value the gob encoder takes for the Go type. */

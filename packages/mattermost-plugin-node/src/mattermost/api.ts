@@ -7,12 +7,13 @@ import type {FileInfo} from '@mattermost/types/files';
 
 import {GoInterface, t, type GoType} from '../transport/gob/index.js';
 import type {MuxBroker} from '../transport/muxbroker.js';
-import type {RpcClient} from '../transport/netrpc.js';
+import {RpcServerError, type RpcClient} from '../transport/netrpc.js';
 
 import {apiRow, resultsOf} from './api/client_base.js';
 import {pluginHTTPArgsType, pluginHTTPResponseOf, requestSubsetOf, type PluginHTTPRequest, type PluginHTTPResponse} from './api/plugin_http.js';
 import {serveReader} from './api/reader_stream.js';
 import {argsOf, argToGo, fieldName} from './api/wire_values.js';
+import {PluginApiError} from './errors.js';
 import {GeneratedPluginAPI} from './generated/api.js';
 import type {AuditRecord, LogrLevel, Permission, PluginClusterEvent, PluginClusterEventSendOptions, PluginKVSetOptions, UploadSession} from './generated/types.js';
 import {goTypeOf} from './models.js';
@@ -155,9 +156,16 @@ export class PluginAPI extends GeneratedPluginAPI {
 
     // ---- hand-written wire: LoadPluginConfiguration ----
 
-    /** This plugin's settings (System Console), parsed from the JSON the server sends. */
+    /**
+     * This plugin's settings (System Console), parsed from the JSON the server sends. When the server fails
+     * to produce them this throws a PluginApiError with the server's message, where Go's glue only logs it
+     * and leaves a Go plugin's destination as it was: settings silently left at nothing are worse.
+     */
     async loadPluginConfiguration<T = Record<string, unknown>>(): Promise<T> {
-        const r = await this.callRaw('LoadPluginConfiguration', loadConfigArgs, {});
+        // The hand-written glue has no error result: the server's error is the net/rpc reply's own.
+        const r = await this.callRaw('LoadPluginConfiguration', loadConfigArgs, {}).catch((err: unknown) => {
+            throw err instanceof RpcServerError ? new PluginApiError(err.message) : err;
+        });
         const raw = r.A as Uint8Array | undefined;
         if (!raw || raw.length === 0) {
             return {} as T;

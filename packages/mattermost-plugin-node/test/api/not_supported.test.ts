@@ -5,7 +5,7 @@ import {Duplex} from 'node:stream';
 import {describe, expect, it} from 'vitest';
 
 import {PluginAPI} from '../../src/mattermost/api.js';
-import {NotSupportedError} from '../../src/mattermost/errors.js';
+import {NotSupportedError, PluginApiError} from '../../src/mattermost/errors.js';
 import {t} from '../../src/transport/gob/index.js';
 import {RpcClient, RpcServer, RpcServerError, type RpcMethod} from '../../src/transport/netrpc.js';
 
@@ -108,6 +108,36 @@ describe('methods the server does not have', () => {
             const err = await api.kvGet('k').catch((e: unknown) => e);
             expect(err).toBeInstanceOf(RpcServerError);
             expect(err).not.toBeInstanceOf(NotSupportedError);
+        } finally {
+            close();
+        }
+    });
+});
+
+describe('LoadPluginConfiguration', () => {
+    const configReply = t.struct('Z_LoadPluginConfigurationArgsReturns', [['A', t.bytes]]);
+
+    it("the server's error (the net/rpc reply's own: the glue has no error result) is a PluginApiError with its message", async () => {
+        const {api, close} = olderServer({
+            'Plugin.LoadPluginConfiguration': () => {
+                throw new Error('json: unsupported value: NaN');
+            },
+        });
+        try {
+            const err = await api.loadPluginConfiguration().catch((e: unknown) => e);
+            expect(err).toBeInstanceOf(PluginApiError);
+            expect(err).toMatchObject({name: 'PluginApiError', message: 'json: unsupported value: NaN'});
+        } finally {
+            close();
+        }
+    });
+
+    it('the settings JSON the server sends is the result', async () => {
+        const {api, close} = olderServer({
+            'Plugin.LoadPluginConfiguration': () => ({type: configReply, value: {A: new Uint8Array(Buffer.from('{"MaxWords":25}'))}}),
+        });
+        try {
+            expect(await api.loadPluginConfiguration()).toEqual({MaxWords: 25});
         } finally {
             close();
         }

@@ -603,6 +603,16 @@ func TestRoundTripHooks(t *testing.T) {
 			judge(t, "hook", name, problems)
 		}
 	}
+	// The friendlier signature is held too: the event Go's plugin got, under the package's names.
+	if g, ts := goCases[caseName("OnPluginClusterEvent", rt.OK)], tsCases[caseName("OnPluginClusterEvent", rt.OK)]; g != nil && ts != nil && oneHookCall(g) == nil && oneHookCall(ts) == nil {
+		want := slices.Clone(g.log.Calls[0])
+		if ev, ok := want[1].(map[string]any); ok {
+			want[1] = map[string]any{"id": ev["Id"], "data": ev["Data"]}
+		}
+		if problems := harness.Diff(want, ts.log.Calls[0], harness.ZeroScalarsAsMissing()); len(problems) > 0 {
+			t.Errorf("TypeScript plugin, OnPluginClusterEvent (want the event as {id, data}):\n  %s", strings.Join(problems, "\n  "))
+		}
+	}
 	cov.report(t, "hooks", total, requireComplete && harness.NewestHost)
 	manual := make([]string, 0, len(rt.ManualHooks))
 	for n, why := range rt.ManualHooks {

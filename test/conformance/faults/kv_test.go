@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/rpc"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -41,6 +42,17 @@ var kvFaultKinds = []kvFaultKind{
 	{"times out", fakeapi.Fault{Delay: 60 * time.Millisecond, Err: errStoreTimeout}},
 	// The write commits but its answer is lost (timeout after the commit): the plugin sees an error.
 	{"loses the answer of a write", fakeapi.Fault{Err: errStoreTimeout, AfterWrite: true}},
+}
+
+// awaitDirectChannelRemembered waits until u's alert ledger holds the bot's direct channel, which
+// setting a first word makes in the background of that request (server/alerts/app.ts, #12), so that
+// the faults injected next hit the requests' own KV calls, not that background work's.
+func awaitDirectChannelRemembered(t *testing.T, w *world, u *model.User) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		raw, ok := w.api.KVValue(ledgerPrefix + u.Id)
+		return ok && strings.Contains(string(raw), `"dm":`)
+	}, 10*time.Second, 5*time.Millisecond, "the direct channel of %s in the alert ledger", u.Username)
 }
 
 // faultAt injects f into the n-th KV call (0-based, any KV method) from now on. fired reports
@@ -144,6 +156,7 @@ func TestKVFailuresInUpdates(t *testing.T) {
 	r, err := call(s1, http.MethodPut, wordsPath(c), u.Id, map[string]any{"words": cur})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, r.Code, "%s", r)
+	awaitDirectChannelRemembered(t, w, u)
 
 	seq := 0
 	points, unavailable := 0, 0
@@ -258,6 +271,7 @@ func TestKVFailuresInReads(t *testing.T) {
 	r, err := call(s1, http.MethodPut, wordsPath(c), u.Id, map[string]any{"words": []string{"alpha"}})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, r.Code)
+	awaitDirectChannelRemembered(t, w, u)
 	before := w.api.KVSnapshot()
 
 	for _, req := range []struct {

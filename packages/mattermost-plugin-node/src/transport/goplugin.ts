@@ -1,6 +1,5 @@
 // The plugin side of hashicorp/go-plugin's netrpc protocol: cookie check, handshake line, one yamux server
 // session over the host's single connection, the control stream (Control.*, Dispenser.*), and the mux broker.
-import {randomBytes} from 'node:crypto';
 import {unlinkSync} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -58,11 +57,25 @@ function negotiateVersion(env: NodeJS.ProcessEnv, ours: number): number {
     );
 }
 
+/** How many taken socket names listen() skips before it gives up (Go's os.CreateTemp tries 10 000). */
+const SOCKET_NAME_TRIES = 100;
+
+/**
+ * A socket name like the one go-plugin makes with os.CreateTemp(dir, "plugin"): random, not secret. The
+ * name need not be unguessable: bind never follows or replaces what is at the path (a file, a socket or a
+ * symlink someone put there makes it fail with EADDRINUSE, and listen() takes another name), and the
+ * directory's permissions are what guard the socket. Math.random rather than node:crypto, whose module
+ * initialisation cost ≈ 5 ms of CPU before the handshake line, all of it for this one name.
+ */
+function socketName(): string {
+    return `plugin${process.pid}_${Math.floor(Math.random() * 0x100000000)}`;
+}
+
 function listen(env: NodeJS.ProcessEnv): Promise<{server: net.Server; network: string; address: string}> {
     return new Promise((resolve, reject) => {
         const server = net.createServer({noDelay: true});
-        server.once('error', reject);
         if (process.platform === 'win32') {
+            server.once('error', reject);
             server.listen(0, '127.0.0.1', () => {
                 const addr = server.address() as net.AddressInfo;
                 resolve({server, network: 'tcp', address: `127.0.0.1:${addr.port}`});
@@ -70,17 +83,36 @@ function listen(env: NodeJS.ProcessEnv): Promise<{server: net.Server; network: s
             return;
         }
         const dir = env.PLUGIN_UNIX_SOCKET_DIR || os.tmpdir();
-        const socketPath = path.join(dir, `plugin${randomBytes(6).readUIntBE(0, 6)}`);
-        server.listen(socketPath, () => {
-            resolve({server, network: 'unix', address: socketPath});
-        });
-        server.once('close', () => {
-            try {
-                unlinkSync(socketPath);
-            } catch {
-                // already gone
+        let tries = 0;
+        let socketPath = '';
+        const attempt = (): void => {
+            tries++;
+            socketPath = path.join(dir, socketName());
+            server.listen(socketPath);
+        };
+        const onError = (err: NodeJS.ErrnoException): void => {
+            if (err.code === 'EADDRINUSE' && tries < SOCKET_NAME_TRIES) {
+                attempt();
+                return;
             }
+            server.off('error', onError);
+            reject(err);
+        };
+        server.on('error', onError);
+        server.once('listening', () => {
+            server.off('error', onError);
+            // Ours now: removed when the server closes (a path we did not bind is never touched).
+            const bound = socketPath;
+            server.once('close', () => {
+                try {
+                    unlinkSync(bound);
+                } catch {
+                    // already gone
+                }
+            });
+            resolve({server, network: 'unix', address: bound});
         });
+        attempt();
     });
 }
 

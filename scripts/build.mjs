@@ -14,6 +14,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 import {buildWebapp} from './build-webapp.mjs';
+import {asciiOutput} from './sea/ascii.mjs';
 import {bundleManifest, packBundle, readCheckedManifest, stageBundle} from './sea/bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,6 +68,14 @@ async function bundleServer(entry, outDir) {
         target: 'node20',
         sourcemap: 'linked',
         minifySyntax: true,
+        // A smaller script for V8 to read, hold and cache (≈ 0.6 MB of 2.7); names stay, so a stack trace
+        // still names its functions, and the source map (linked, not shipped) gives file and line.
+        minifyWhitespace: true,
+        // ASCII, so that V8 holds the script as one byte per character (sea/ascii.mjs escapes the
+        // regular expression literals esbuild leaves as written; it reads the metafile's outputs).
+        charset: 'ascii',
+        metafile: true,
+        plugins: [asciiOutput()],
         legalComments: 'none',
         logLevel: 'warning',
     });

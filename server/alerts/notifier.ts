@@ -253,11 +253,8 @@ export class Notifier {
      * the word was set: someone who left the channel must not be sent its content), the channel's names.
      */
     private async lookup(post: Post, candidates: Hit[]): Promise<Lookups> {
-        const {host, ledger} = this.deps;
+        const {host} = this.deps;
         const ids = candidates.map((h) => h.userId);
-        // Their ledgers are read on the alert path when this server does not remember them (a first alert,
-        // a new process): read alongside the lookups instead.
-        ledger.prefetch(ids);
         // (The author is never among the candidates: people are not alerted about their own words.)
         const [users, members, where] = await Promise.all([
             host.getUsersByIds([post.user_id, ...ids]),

@@ -33,8 +33,6 @@ export const IDLE_RESET_MINUTES = 24 * 60;
 export const MARKER_MINUTES = 24 * 60;
 /** Markers kept at most (the newest): bounds the document for users alerted all day long. */
 export const MAX_MARKERS = 100;
-/** How long a ledger read ahead of an alert (prefetch) waits to be taken. */
-export const PREFETCH_KEEP_MS = 2_000;
 
 export interface LedgerRecord extends FloodWindow {
     dm?: string;
@@ -109,15 +107,6 @@ export function liveRecord(record: LedgerRecord, minute: number): LedgerRecord {
     return record.dm !== undefined ? {...EMPTY, dm: record.dm} : EMPTY;
 }
 
-function validId(userId: string): boolean {
-    try {
-        assertId('user', userId);
-        return true;
-    } catch {
-        return false;
-    }
-}
-
 /** The markers a write keeps: the last day's, the newest MAX_MARKERS - 1 of them, then `marker`. */
 function withMarker(posts: LedgerRecord['posts'], marker: string, minute: number): LedgerRecord['posts'] {
     const kept = posts.filter(([, m]) => minute - m < MARKER_MINUTES);
@@ -136,8 +125,6 @@ export class RecipientLedger {
     private readonly queues = new Map<string, Promise<unknown>>();
     /** userId → a direct channel found to replace the remembered one (see replaceDirectChannel). */
     private readonly dmReplacements = new Map<string, string>();
-    /** userId → a read started ahead of the user's alert (see prefetch), for that alert to take. */
-    private readonly prefetched = new Map<string, Promise<Seen>>();
 
     constructor(kv: KVStore, options: RecipientLedgerOptions = {}) {
         this.kv = kv;
@@ -157,29 +144,6 @@ export class RecipientLedger {
     claim(userId: string, marker: string, limitPerMinute: number, directChannel: () => Promise<string>): Promise<Claim> {
         assertId('user', userId);
         return this.serialised(userId, () => this.decide(userId, marker, limitPerMinute, directChannel));
-    }
-
-    /**
-     * Starts reading the ledgers of `userIds` that this server does not remember, so that their alerts, which
-     * would read them anyway, find the bytes already there: called while the post's lookups are under way, it
-     * takes a round trip off a first alert's path without adding a call. An alert takes the read within
-     * PREFETCH_KEEP_MS or it is dropped; a read that turns out stale costs what it always did (the
-     * compare-and-set fails and the alert reads again).
-     */
-    prefetch(userIds: readonly string[]): void {
-        for (const userId of userIds) {
-            if (this.seen.has(userId) || this.prefetched.has(userId) || this.queues.has(userId) || !validId(userId)) {
-                continue;
-            }
-            const read = kvCall('read alert ledger', () => this.kv.get(ledgerKey(userId))).then((raw) => ({raw, record: parseLedger(raw)}));
-            read.catch(() => undefined); // the alert that takes it reports a failure; an unused one is dropped
-            this.prefetched.set(userId, read);
-            setTimeout(() => {
-                if (this.prefetched.get(userId) === read) {
-                    this.prefetched.delete(userId);
-                }
-            }, PREFETCH_KEEP_MS).unref();
-        }
     }
 
     /**
@@ -260,10 +224,7 @@ export class RecipientLedger {
         const key = ledgerKey(userId);
         let useSeen = true;
         for (let conflicts = 0; ; ) {
-            let remembered = useSeen ? this.seen.get(userId) : undefined;
-            if (remembered === undefined && useSeen) {
-                remembered = await this.takePrefetched(userId);
-            }
+            const remembered = useSeen ? this.seen.get(userId) : undefined;
             const current = remembered ?? (await this.read(userId, key));
             const now = this.now();
             const record = liveRecord(current.record, minuteOf(now));
@@ -295,8 +256,7 @@ export class RecipientLedger {
             }
             this.seen.delete(userId);
             if (remembered) {
-                // Another server wrote since this one last looked (or since the read ahead): not contention,
-                // just read again.
+                // Another server wrote since this one last looked: not contention, just read again.
                 useSeen = false;
                 continue;
             }
@@ -305,18 +265,6 @@ export class RecipientLedger {
             }
             await sleep(backoffDelay(conflicts++, this.backoff.base, this.backoff.max));
         }
-    }
-
-    /** The read prefetch started for the user, if there is one (taken: used once). */
-    private async takePrefetched(userId: string): Promise<Seen | undefined> {
-        const ahead = this.prefetched.get(userId);
-        if (ahead === undefined) {
-            return undefined;
-        }
-        this.prefetched.delete(userId);
-        const seen = await ahead;
-        this.remember(userId, seen);
-        return seen;
     }
 
     private async read(userId: string, key: string): Promise<Seen> {

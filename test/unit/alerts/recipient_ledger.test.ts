@@ -1,8 +1,8 @@
 // The per-user alert ledger (recipient_ledger.ts): one compare-and-set decides an alert (delivery marker and
 // flood counter together), across servers sharing the KV, with the KV calls each decision costs.
-import {describe, expect, it, vi} from 'vitest';
+import {describe, expect, it} from 'vitest';
 
-import {IDLE_RESET_MINUTES, MAX_MARKERS, PREFETCH_KEEP_MS, MARKER_MINUTES, RecipientLedger, ledgerKey, type Claim} from '../../../server/alerts/recipient_ledger.js';
+import {IDLE_RESET_MINUTES, MAX_MARKERS, MARKER_MINUTES, RecipientLedger, ledgerKey, type Claim} from '../../../server/alerts/recipient_ledger.js';
 import {ConflictError, StoreUnavailableError} from '../../../server/alerts/store.js';
 import {FakeKV, randomLatency, seededRandom} from './fake_kv.js';
 
@@ -23,9 +23,6 @@ function directChannel(id = DM) {
     }, {calls: 0});
     return f;
 }
-
-/** Lets started KV calls run to completion (the fake KV answers at once, through a few promise turns). */
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const stored = (kv: FakeKV, userId = U) => JSON.parse(kv.peek(ledgerKey(userId))!) as {minute: number; count: number; held: number; dm?: string; posts: Array<[string, number]>};
 
@@ -322,59 +319,6 @@ describe('RecipientLedger', () => {
             const onAlert = directChannel();
             expect(await ledger.claim(U, 'p1', 10, onAlert)).toMatchObject({outcome: 'send', dmChannelId: DM});
             expect(onAlert.calls).toBe(1);
-        });
-    });
-
-    describe('prefetch (alongside the post\'s lookups)', () => {
-        it('reads the ledgers this server does not remember; their alerts take the read and only write', async () => {
-            const c = clock();
-            const kv = new FakeKV({now: c.now});
-            await new RecipientLedger(kv.client('before'), {now: c.now}).claim(U, 'p0', 10, directChannel());
-            const ledger = new RecipientLedger(kv, {now: c.now});
-            kv.resetCalls();
-            ledger.prefetch([U, 'user2']);
-            await settle();
-            expect(kv.calls.map((x) => [x.op, x.key])).toEqual([['get', ledgerKey(U)], ['get', ledgerKey('user2')]]);
-            kv.resetCalls();
-            expect(await ledger.claim(U, 'p1', 10, directChannel())).toEqual({outcome: 'send', held: 0, dmChannelId: DM});
-            expect(await ledger.claim(U, 'p0', 10, directChannel())).toEqual({outcome: 'duplicate'}); // decided on what was read
-            expect(await ledger.claim('user2', 'p1', 10, directChannel())).toMatchObject({outcome: 'send'});
-            expect(kv.calls.map((x) => x.op)).toEqual(['compareAndSet', 'compareAndSet']);
-            kv.resetCalls();
-            ledger.prefetch([U, 'user2']); // remembered now: nothing to read
-            await settle();
-            expect(kv.calls).toEqual([]);
-        });
-
-        it('a read ahead that another server overtook: the write fails, the alert reads again and decides on that', async () => {
-            const c = clock();
-            const kv = new FakeKV({now: c.now});
-            const s1 = new RecipientLedger(kv.client('s1'), {now: c.now});
-            const s2 = new RecipientLedger(kv.client('s2'), {now: c.now});
-            s1.prefetch([U]);
-            await settle(); // s1's read is done before s2 writes
-            expect(await s2.claim(U, 'p1', 10, directChannel())).toMatchObject({outcome: 'send'});
-            kv.resetCalls();
-            expect(await s1.claim(U, 'p1', 10, directChannel())).toEqual({outcome: 'duplicate'});
-            expect(kv.calls.map((x) => `${x.client}:${x.op}`)).toEqual(['s1:compareAndSet', 's1:get']);
-            expect(stored(kv).posts.map(([m]) => m)).toEqual(['p1']);
-        });
-
-        it('a read nobody took is dropped after PREFETCH_KEEP_MS: a later alert reads afresh', async () => {
-            vi.useFakeTimers({toFake: ['setTimeout']});
-            try {
-                const c = clock();
-                const kv = new FakeKV({now: c.now});
-                const ledger = new RecipientLedger(kv, {now: c.now});
-                ledger.prefetch([U]);
-                await kv.set(ledgerKey(U), JSON.stringify({minute: Math.floor(c.t / MINUTE), count: 1, held: 0, dm: DM, posts: [['p1', Math.floor(c.t / MINUTE)]]}));
-                vi.advanceTimersByTime(PREFETCH_KEEP_MS);
-                kv.resetCalls();
-                expect(await ledger.claim(U, 'p1', 10, directChannel())).toEqual({outcome: 'duplicate'});
-                expect(kv.calls.map((x) => x.op)).toEqual(['get']);
-            } finally {
-                vi.useRealTimers();
-            }
         });
     });
 });

@@ -207,9 +207,11 @@ describe('gob decoder bounds: claims larger than the input fail early, without a
         ['type id', (n) => msg(u(n), [0x00, 0x01]), /type id .* out of range|unknown type id/],
     ];
 
-    test.each(cases)('%s', (_name, build, expected) => {
+    test.each(cases)('%s', (name, build, expected) => {
         gc();
-        for (const n of HUGE) {
+        // A map count of 2^63 or more is a negative int to Go, which decodes an empty map then
+        // (gob-map-count.test.ts); every smaller claim must fail.
+        for (const n of name === 'map count' ? HUGE.filter((c) => c < 2n ** 63n) : HUGE) {
             const {error, grew} = failAndMeasure(build(n));
             expectOwnGobError(error);
             expect(error.message, `claim ${n}`).toMatch(expected);

@@ -470,7 +470,7 @@ class DecoderCore extends WireReader {
         const stringKeys = keyId === STRING_ID;
         return (c) => {
             c.enter();
-            const n = c.readUint();
+            const n = c.readMapCount();
             const kd = (key ??= c.getDec(keyId));
             const ed = (elem ??= c.getDec(elemId));
             let out: Record<string, unknown> | Map<unknown, unknown>;

@@ -282,6 +282,16 @@ export class WireReader {
         return this.hi * TWO_32 + this.lo;
     }
 
+    /**
+     * A map's entry count as Go's decodeMap reads it, `n := int(u)`: with the top bit set that int is
+     * negative, the loop runs zero times, and Go accepts the map as empty (the rest of the message is
+     * never read). Slices differ: Go refuses such a count ("slice too big").
+     */
+    readMapCount(): number {
+        const n = this.readUint();
+        return n >= 2 ** 63 && this.hi >= 0x80000000 ? 0 : n;
+    }
+
     /** A Go uint value: a number when exact, otherwise a bigint. */
     readUintValue(): number | bigint {
         this.readUintParts();

@@ -6,12 +6,14 @@
 // code; it halves start to handshake, by sparing the parse of the 2.3 MB script) is valid only for the V8
 // build and flags that made it, so only the executable of the platform whose runtime made the blob gets
 // one; every other platform gets the same blob without it. The startup snapshot stays off: it runs the
-// main script at build time, and the runtime's module initialisation already loads node:http, whose
-// parser binding Node.js 26.10 cannot serialise ("global handle not serialized: HTTPParser"); the
-// handshake would have to come before any HTTP code is loaded for a snapshot to be possible.
+// main script at build time, and node:http's parser binding cannot be serialised by Node.js 26.10
+// ("global handle not serialized: HTTPParser"). Since the runtime loads node:http only after the
+// handshake line (mattermost-plugin-node/run), a snapshot of the code before it may now be possible:
+// not tried yet.
 // The main script should be ASCII: V8 then keeps its source as one byte per character (read from the
 // blob), while a single other character anywhere, a comment included, makes it UTF-16, twice the size,
 // on the heap (≈ 3 MiB more RSS after activation for the 2.5 MB bundle, measured with bench:start).
+// build.mjs makes it so (esbuild's charset 'ascii' and sea/ascii.mjs); the note below catches a regression.
 // The main script is the esbuild CJS bundle: inside a SEA, `require` loads built-in modules only, and the
 // bundle needs nothing else (its one optional require, debug's "supports-color", sits in a try/catch).
 // It finds files at run time only through the plugin API (GetBundlePath + assets/), never next to itself.

@@ -256,7 +256,7 @@ func BenchmarkStart(b *testing.B) {
 	fmt.Printf("%-52s %12.1f %12s %12.1f\n", fmt.Sprintf("RSS after %d MessageHasBeenPosted", hooksTotal), seaMem.after10k, "", goMem.after10k)
 	fmt.Printf("%-52s %11.1f%% %12s %11.1f%%\n", fmt.Sprintf("RSS growth %d → %d hooks", hooksFirst, hooksTotal), seaMem.growthPct(), "", goMem.growthPct())
 	fmt.Printf("%-52s %10.0fµs %12s %10.0fµs\n", "MessageHasBeenPosted round trip, mean (different work)", seaMem.hookUs, "", goMem.hookUs)
-	fmt.Printf("targets: standalone start ≤ 300 ms, RSS after activation ≤ 80 MiB, growth ≤ 10 %%\n")
+	fmt.Printf("targets: standalone start ≤ 50 ms, RSS after activation ≤ 60 MiB, growth ≤ 10 %%\n")
 	line, _ := json.Marshal(map[string]any{
 		"bench":              "start",
 		"start_ms":           round(median(sea)),

@@ -1,6 +1,5 @@
 // A method the connected server lacks rejects with NotSupportedError naming the method and the server's
 // version, over the real net/rpc framing, with the exact replies an older server sends.
-import {Duplex} from 'node:stream';
 
 import {describe, expect, it} from 'vitest';
 
@@ -8,26 +7,7 @@ import {PluginAPI} from '../../src/mattermost/api.js';
 import {NotSupportedError, PluginApiError} from '../../src/mattermost/errors.js';
 import {t} from '../../src/transport/gob/index.js';
 import {RpcClient, RpcServer, RpcServerError, type RpcMethod} from '../../src/transport/netrpc.js';
-
-function pair(): [Duplex, Duplex] {
-    let a!: Duplex;
-    let b!: Duplex;
-    const make = (peer: () => Duplex): Duplex =>
-        new Duplex({
-            read() {},
-            write(chunk: Buffer, _e, cb) {
-                peer().push(chunk);
-                cb();
-            },
-            final(cb) {
-                peer().push(null);
-                cb();
-            },
-        });
-    a = make(() => b);
-    b = make(() => a);
-    return [a, b];
-}
+import {pair} from '../support/memory_pair.js';
 
 const versionReply = t.struct('Z_GetServerVersionReturns', [['A', t.string]]);
 const kvGetReply = t.struct('Z_KVGetReturns', [['A', t.bytes]]);

@@ -10,26 +10,7 @@ import type {MuxBroker} from '../../src/transport/muxbroker.js';
 import type {RpcClient} from '../../src/transport/netrpc.js';
 
 import {buildWirePeer, goDecodeArgs, goEncodeReturns} from './wirepeer.js';
-
-function pair(): [Duplex, Duplex] {
-    let a!: Duplex;
-    let b!: Duplex;
-    const make = (peer: () => Duplex): Duplex =>
-        new Duplex({
-            read() {},
-            write(chunk: Buffer, _e, cb) {
-                peer().push(chunk);
-                cb();
-            },
-            final(cb) {
-                peer().push(null);
-                cb();
-            },
-        });
-    a = make(() => b);
-    b = make(() => a);
-    return [a, b];
-}
+import {pair} from '../support/memory_pair.js';
 
 /** Go's binary.PutVarint. */
 function putVarint(x: number): Buffer {

@@ -8,33 +8,9 @@ import type {MuxBroker} from '../../src/transport/muxbroker.js';
 import {RpcClient, type RpcServer} from '../../src/transport/netrpc.js';
 import type {Stream} from '../../src/transport/yamux/index.js';
 
-/** Two in-memory streams wired to each other. */
-export function pair(): [Duplex, Duplex] {
-    let a!: Duplex;
-    let b!: Duplex;
-    const make = (peer: () => Duplex): Duplex =>
-        new Duplex({
-            read() {},
-            write(chunk: Buffer, _e, cb) {
-                peer().push(chunk);
-                cb();
-            },
-            final(cb) {
-                peer().push(null);
-                cb();
-            },
-            destroy(err, cb) {
-                const p = peer();
-                if (!p.destroyed && !p.readableEnded) {
-                    p.push(null);
-                }
-                cb(err);
-            },
-        });
-    a = make(() => b);
-    b = make(() => a);
-    return [a, b];
-}
+import {pair} from '../support/memory_pair.js';
+
+export {pair};
 
 export interface LogLine {
     level: string;

@@ -6,7 +6,6 @@
 import {readdirSync, readFileSync} from 'node:fs';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import path from 'node:path';
-import {Duplex} from 'node:stream';
 
 import {describe, expect, it} from 'vitest';
 
@@ -20,6 +19,7 @@ import {
 import {GobDecoder, t} from '../../src/transport/gob/index.js';
 import type {MuxBroker} from '../../src/transport/muxbroker.js';
 import {emptyStruct, RpcServer} from '../../src/transport/netrpc.js';
+import {pair} from '../support/memory_pair.js';
 
 interface FixtureCase {
     name: string;
@@ -151,27 +151,6 @@ describe('replayRequest', () => {
         expect(r.headers).toEqual(['X-Note', Buffer.from('café ✓', 'utf8').toString('latin1')]);
     });
 });
-
-/** Two in-memory streams wired to each other. */
-function pair(): [Duplex, Duplex] {
-    let a!: Duplex;
-    let b!: Duplex;
-    const make = (peer: () => Duplex): Duplex =>
-        new Duplex({
-            read() {},
-            write(chunk: Buffer, _e, cb) {
-                peer().push(chunk);
-                cb();
-            },
-            final(cb) {
-                peer().push(null);
-                cb();
-            },
-        });
-    a = make(() => b);
-    b = make(() => a);
-    return [a, b];
-}
 
 /** Go's binary.Uvarint, enough for the size the body reader asks for. */
 function readUvarint(buf: Buffer): number | undefined {

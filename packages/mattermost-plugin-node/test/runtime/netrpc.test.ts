@@ -1,30 +1,8 @@
-import {Duplex} from 'node:stream';
-
 import {describe, expect, it} from 'vitest';
 
 import {t} from '../../src/transport/gob/index.js';
 import {RpcClient, RpcConnectionError, RpcServer, RpcServerError, unknownMethodMessage, type RpcMethod} from '../../src/transport/netrpc.js';
-
-/** Two in-memory streams wired to each other. */
-function pair(): [Duplex, Duplex] {
-    let a!: Duplex;
-    let b!: Duplex;
-    const make = (peer: () => Duplex): Duplex =>
-        new Duplex({
-            read() {},
-            write(chunk: Buffer, _e, cb) {
-                peer().push(chunk);
-                cb();
-            },
-            final(cb) {
-                peer().push(null);
-                cb();
-            },
-        });
-    a = make(() => b);
-    b = make(() => a);
-    return [a, b];
-}
+import {pair} from '../support/memory_pair.js';
 
 const argsType = t.struct('Args', [['A', t.int], ['B', t.string]]);
 const replyType = t.struct('Reply', [['Sum', t.int], ['Echo', t.string]]);

@@ -267,3 +267,74 @@ func BenchmarkStart(b *testing.B) {
 	})
 	fmt.Println(string(line))
 }
+
+// BenchmarkRuntimeAlone measures the package's own cost with examples/hello, the smallest plugin on it
+// (a command, a post filter, a KV counter), so that the product's matcher, tables and express do not
+// count: start to handshake and RSS after activation and after hooksFirst/hooksTotal
+// MessageWillBePosted calls (its filter runs on each). BENCH_HELLO_DIST_DIR is examples/hello/dist
+// (`npm run dist:hello`); `npm run bench:start` sets it when that directory has a bundles.json.
+func BenchmarkRuntimeAlone(b *testing.B) {
+	distDir := os.Getenv("BENCH_HELLO_DIST_DIR")
+	if distDir == "" {
+		b.Skip("set BENCH_HELLO_DIST_DIR to examples/hello/dist (npm run dist:hello)")
+	}
+	if runtime.GOOS != "linux" {
+		b.Skip("reads memory from /proc: Linux only")
+	}
+	if err := harness.InitGlobalLogger(false); err != nil {
+		b.Fatal(err)
+	}
+	idx, err := bundle.LoadIndex(distDir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := idx.Find("standalone", harness.RuntimeKey)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir, err := bundle.Extract(idx.Path(e), filepath.Join(b.TempDir(), "hello"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	exe := filepath.Join(dir, relExecutable(b, dir))
+	startTime(b, exe)
+	var starts []float64
+	for i := 0; i < startRounds; i++ {
+		starts = append(starts, startTime(b, exe))
+	}
+
+	w := bundle.NewWorld()
+	h := harness.Start(b, dir, w.API)
+	pid := pluginPID(b, filepath.Join(h.BundlePath(), relExecutable(b, dir)))
+	time.Sleep(settle)
+	active, anon, file := rssMB(b, pid), statusMB(b, pid, "RssAnon"), statusMB(b, pid, "RssFile")
+	hooks := h.HooksRPC()
+	ctx := bundle.HookContext()
+	var after1k float64
+	for i := 1; i <= hooksTotal; i++ {
+		if _, _, err := hooks.MessageWillBePostedWithRPCErr(ctx, w.Post(fmt.Sprintf("status update %d: nothing to mask here", i))); err != nil {
+			b.Fatalf("MessageWillBePosted %d: %v", i, err)
+		}
+		if i == hooksFirst {
+			time.Sleep(settle)
+			after1k = rssMB(b, pid)
+		}
+	}
+	time.Sleep(settle)
+	after10k := rssMB(b, pid)
+
+	fmt.Printf("\nruntime alone (examples/hello, standalone executable), median of %d / RSS in MiB\n", startRounds)
+	fmt.Printf("%-52s %10.1fms\n", "process start to handshake line", median(starts))
+	fmt.Printf("%-52s %12.1f  (anonymous %.1f, executable pages %.1f)\n", "RSS after activation", active, anon, file)
+	fmt.Printf("%-52s %12.1f\n", fmt.Sprintf("RSS after %d MessageWillBePosted", hooksFirst), after1k)
+	fmt.Printf("%-52s %12.1f\n", fmt.Sprintf("RSS after %d MessageWillBePosted", hooksTotal), after10k)
+	fmt.Printf("targets: start ≤ 50 ms, RSS after activation ≤ 60 MiB\n")
+	line, _ := json.Marshal(map[string]any{
+		"bench":              "runtime_alone",
+		"start_ms":           round(median(starts)),
+		"rss_mb_active":      round(active),
+		"rss_mb_active_anon": round(anon),
+		"rss_mb_after_10k":   round(after10k),
+	})
+	fmt.Println(string(line))
+}

@@ -3,11 +3,13 @@
 // ServerResponse, with streaming both ways and nothing re-implemented. The response is read back with
 // Node's HTTP client and forwarded to the host's ResponseWriter over its RPC stream.
 import http, {type IncomingMessage, type ServerResponse} from 'node:http';
-import {Duplex, Readable} from 'node:stream';
+import {Duplex} from 'node:stream';
 
 import {GoMarshaled, t} from '../transport/gob/index.js';
 import type {MuxBroker} from '../transport/muxbroker.js';
 import {emptyStruct, RpcClient} from '../transport/netrpc.js';
+
+import {openIOReader} from './io_reader.js';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
@@ -156,67 +158,6 @@ function duplexPair(): [Duplex, Duplex] {
     a = make(() => b);
     b = make(() => a);
     return [a, b];
-}
-
-/** Go's binary.PutVarint: zigzag, then 7-bit groups. */
-export function putVarint(n: number): Buffer {
-    let ux = BigInt(n) << 1n;
-    if (n < 0) {
-        ux = ~ux;
-    }
-    const out: number[] = [];
-    while (ux >= 0x80n) {
-        out.push(Number(ux & 0x7fn) | 0x80);
-        ux >>= 7n;
-    }
-    out.push(Number(ux));
-    return Buffer.from(out);
-}
-
-/** We ask the host's body server for up to this much at once; it then streams until the body ends. */
-const bodyRequestSize = 2 ** 31;
-
-/**
- * Reads a body the host serves as an "IO reader" (client_rpc.go's serveIOReader: a request body, an
- * uploaded file): ask once for a large amount, then take bytes until the host closes the stream (it does
- * so when the body is exhausted). Destroying the reader early closes the stream, which ends the host's side.
- */
-export function openIOReader(broker: MuxBroker, id: number): Readable {
-    const {stream, ack} = broker.dial(id);
-    stream.write(putVarint(bodyRequestSize));
-    let toSkip = ack.length;
-    let ended = false;
-    const body = new Readable({
-        read() {
-            stream.resume();
-        },
-        destroy(err, cb) {
-            if (!ended) {
-                stream.destroy();
-            }
-            cb(err);
-        },
-    });
-    stream.on('data', (chunk: Buffer) => {
-        if (toSkip > 0) {
-            const skip = Math.min(toSkip, chunk.length);
-            toSkip -= skip;
-            chunk = chunk.subarray(skip);
-            if (chunk.length === 0) {
-                return;
-            }
-        }
-        if (!body.push(chunk)) {
-            stream.pause();
-        }
-    });
-    stream.on('end', () => {
-        ended = true;
-        body.push(null);
-        stream.end();
-    });
-    stream.on('error', (err: Error) => body.destroy(err));
-    return body;
 }
 
 /** Header values are bytes on the wire; Node's HTTP layer reads header bytes as latin1. */

@@ -59,8 +59,6 @@ export interface MethodRow {
     go: string;
     /** The TypeScript method name (KVGet → kvGet, GetLDAPUserAttributes → getLDAPUserAttributes). */
     ts: string;
-    /** The Go doc comment. */
-    doc: string;
     params: readonly ParamRow[];
     results: readonly ResultRow[];
     /** 'generated': args `Z_<Go>Args` fields A, B, C..., returns `Z_<Go>Returns` likewise; 'manual': client_rpc.go's own shape. */

@@ -230,7 +230,7 @@ function structConv(name: string, mode: StructConvMode): Conv {
     // Placeholder first: recursive models (CommandResponse.ExtraResponses) refer to themselves.
     let compiled: Conv = unwrapInterface;
     cache.set(name, (v) => compiled(v));
-    compiled = buildStructConv(name, structFields(rows, mode), mode);
+    compiled = buildStructConv(name, structFields(rows, mode), mode, (generated) => cache.set(name, generated));
     cache.set(name, compiled);
     return compiled;
 }
@@ -248,14 +248,28 @@ function structFields(rows: readonly FieldRow[], mode: StructConvMode): FieldCon
         }));
 }
 
-function buildStructConv(name: string, fields: readonly FieldConv[], mode: StructConvMode): Conv {
-    if (mode === 'generated' && fields.length <= MAX_GENERATED_FIELDS && !fields.some((f) => f.json === '__proto__')) {
-        const generated = generateStructConv(name, fields);
-        if (generated !== undefined) {
-            return generated;
-        }
+/** How many values of one model the loop converts before the model gets a converter of its own. */
+export const CONV_TIER_UP_CALLS = 8;
+
+function buildStructConv(name: string, fields: readonly FieldConv[], mode: StructConvMode, tieredUp: (generated: Conv) => void): Conv {
+    const loop = loopStructConv(fields);
+    if (mode !== 'generated' || fields.length > MAX_GENERATED_FIELDS || fields.some((f) => f.json === '__proto__')) {
+        return loop;
     }
-    return loopStructConv(fields);
+    // Tiered: a model converted once or twice (model.Config and its few hundred nested settings, read at
+    // activation for the log levels) stays on the loop and never costs generated code.
+    let calls = 0;
+    let current: Conv = (v) => {
+        if (++calls >= CONV_TIER_UP_CALLS) {
+            const generated = generateStructConv(name, fields);
+            current = generated ?? loop;
+            if (generated !== undefined) {
+                tieredUp(generated);
+            }
+        }
+        return loop(v);
+    };
+    return (v) => current(v);
 }
 
 /**

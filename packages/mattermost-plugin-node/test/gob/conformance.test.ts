@@ -5,6 +5,7 @@ import {execFileSync} from 'node:child_process';
 import path from 'node:path';
 import {beforeAll, describe, expect, test} from 'vitest';
 import {GoInterface, GoMarshaled, GobDecoder, GobEncoder, t, type GoType} from '../../src/transport/gob';
+import {TIER_UP_CALLS} from '../../src/transport/gob/decoder';
 
 const peer = path.resolve(__dirname, '../../../../test/conformance/build/bin/gobpeer');
 
@@ -703,6 +704,22 @@ describe.each(Object.keys(cases).sort())('%s', (name) => {
         expect(decodeStream(tsStreams[name]!)).toStrictEqual(c.tsDecoded ?? c.decoded);
     });
 
+    test('past the tier-up, the generated decoders give what the loop gave', () => {
+        // Each struct type is decoded by the generic loop first and by generated code from its
+        // TIER_UP_CALLS-th value on: the same values again and again cross that line.
+        const c = cases[name]!;
+        const enc = new GobEncoder();
+        const reps = TIER_UP_CALLS + 3;
+        const parts: Uint8Array[] = [];
+        for (let i = 0; i < reps; i++) for (const [type, value] of c.values) parts.push(enc.encode(type, value));
+        const dec = new GobDecoder();
+        dec.push(new Uint8Array(Buffer.concat(parts)));
+        const got: unknown[] = [];
+        for (let r = dec.next(); r !== undefined; r = dec.next()) got.push(r.value);
+        const once = c.tsDecoded ?? c.decoded;
+        expect(got).toStrictEqual(Array.from({length: reps}, () => once).flat());
+    });
+
     test('chunking does not change the result', () => {
         const bytes = goStreams[name]!;
         const whole = decodeStream(bytes);
@@ -712,6 +729,18 @@ describe.each(Object.keys(cases).sort())('%s', (name) => {
         for (let i = 0; i < 5; i++) expect(decodeStream(bytes, randomSplits(bytes.length, rand))).toStrictEqual(whole);
         expect(decodeStream(tsStreams[name]!, randomSplits(tsStreams[name]!.length, rand))).toStrictEqual(decodeStream(tsStreams[name]!));
     });
+});
+
+test('a struct type gets generated code only from its TIER_UP_CALLS-th value on', () => {
+    const c = cases.pointers!; // one struct per value
+    const enc = new GobEncoder();
+    const dec = new GobDecoder();
+    for (let i = 1; i <= TIER_UP_CALLS; i++) {
+        for (const [type, value] of c.values) dec.push(enc.encode(type, value));
+        while (dec.next() !== undefined);
+        if (i < TIER_UP_CALLS) expect(dec.structsGenerated, `after ${i} values`).toBe(0);
+    }
+    expect(dec.structsGenerated).toBeGreaterThan(0);
 });
 
 describe('wire details seen in Go streams', () => {

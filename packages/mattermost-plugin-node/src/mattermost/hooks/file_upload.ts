@@ -3,7 +3,7 @@ import {Writable} from 'node:stream';
 
 import {t, type GoType} from '../../transport/gob/index.js';
 import type {RpcReply} from '../../transport/netrpc.js';
-import {openIOReader} from '../http_bridge.js';
+import {openIOReader} from '../io_reader.js';
 import {modelToGo, modelType} from '../models.js';
 
 import {argsOf, decodeArg} from './generic.js';

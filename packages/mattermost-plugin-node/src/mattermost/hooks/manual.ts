@@ -5,7 +5,7 @@ import {t, type GoType} from '../../transport/gob/index.js';
 import {RpcClient, type RpcReply} from '../../transport/netrpc.js';
 import {PluginAPI} from '../api.js';
 import {appErrorToGo, errorToGo} from '../errors.js';
-import {serveHTTP, serveHTTPReply, type ServeHTTPArgs} from '../http_bridge.js';
+import type {ServeHTTPArgs} from '../http_bridge.js';
 import {modelFromGo, modelToGo, modelType} from '../models.js';
 
 import {fileWillBeUploaded} from './file_upload.js';
@@ -53,6 +53,8 @@ function httpHook(ts: 'serveHTTP' | 'serveMetrics'): ManualHook {
         async (body) => {
             const a = argsOf(body) as ServeHTTPArgs & {Context?: unknown};
             const c = contextOf(a.Context);
+            // loaded with the first request: a plugin without HTTP hooks never loads node:http
+            const {serveHTTP, serveHTTPReply} = await import('../http_bridge.js');
             await serveHTTP(broker, a, (req, res) => {
                 const fn = hookFunction(plugin, ts);
                 if (!fn) {

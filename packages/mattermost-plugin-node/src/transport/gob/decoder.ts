@@ -78,6 +78,9 @@ const builtinDecoders: ReadonlyMap<number, Dec> = new Map<number, Dec>([
 /** Structs with more fields than this (only a hostile peer sends them) use the generic loop. */
 const MAX_GENERATED_FIELDS = 512;
 
+/** How many values of one struct type the generic loop decodes before the type gets a decoder of its own. */
+export const TIER_UP_CALLS = 8;
+
 /**
  * A decoder of its own for one struct type, with each field name written into the code. All structs
  * decoded by one shared closure make its property stores megamorphic (V8 keeps one feedback vector per
@@ -117,6 +120,8 @@ class DecoderCore extends WireReader {
     start = 0;
     tail = 0;
     depth = 0;
+    /** How many struct types have got a decoder of their own (after TIER_UP_CALLS values): for tests and diagnostics. */
+    structsGenerated = 0;
     readonly maxDepth: number;
     readonly maxMessageSize: number;
     private readonly types = new Map<number, WireDef>();
@@ -421,11 +426,7 @@ class DecoderCore extends WireReader {
         const ids = fields.map((f) => f.id);
         const hasProto = names.includes('__proto__');
         const decs: (Dec | undefined)[] = new Array<Dec | undefined>(n).fill(undefined);
-        if (!hasProto && n <= MAX_GENERATED_FIELDS) {
-            const generated = generateStructDec(names, ids, decs);
-            if (generated !== undefined) return generated;
-        }
-        return (c) => {
+        const loop: Dec = (c) => {
             c.enter();
             const obj: Record<string, unknown> = {};
             let field = -1;
@@ -442,6 +443,19 @@ class DecoderCore extends WireReader {
             c.depth--;
             return obj;
         };
+        if (hasProto || n > MAX_GENERATED_FIELDS) return loop;
+        // Tiered: a type seen only once or twice (the server's whole model.Config, read at activation for
+        // its log settings, is a few hundred structs) stays on the loop and never costs generated code.
+        let calls = 0;
+        let current: Dec = (c) => {
+            if (++calls >= TIER_UP_CALLS) {
+                const generated = generateStructDec(names, ids, decs);
+                if (generated !== undefined) c.structsGenerated++;
+                current = generated ?? loop;
+            }
+            return loop(c);
+        };
+        return (c) => current(c);
     }
 
     /** Slices (fixedLen < 0) and arrays share the element loop. */
@@ -533,6 +547,14 @@ export class GobDecoder {
     /** Bytes received but not yet consumed by a decoded value. */
     get buffered(): number {
         return this.#core.tail - this.#core.start;
+    }
+
+    /**
+     * How many struct types have a decoder of their own by now: each type starts on the generic loop and
+     * gets generated code after TIER_UP_CALLS values (diagnostics; the decoded values are the same).
+     */
+    get structsGenerated(): number {
+        return this.#core.structsGenerated;
     }
 
     push(chunk: Uint8Array): void {

@@ -17,7 +17,7 @@ import {awaitDms, botDmsSince, tallyAlerts, type AlertTally} from './alerts_rece
 import {loadLine, machineLine} from './machine.js';
 import type {BenchOptions} from './options.js';
 import {postAll, type SentPost} from './posting.js';
-import {buildAnchor, setWords, switchTo, type PluginUnderTest} from './plugins_under_test.js';
+import {buildAnchor, buildFloor, setWords, switchTo, type PluginUnderTest} from './plugins_under_test.js';
 import {median, percentile, round} from './stats.js';
 import {describeSplits, readAlertTimings, splitAlerts, type AlertSplit, type AlertTimingsReport} from './timings.js';
 import {listenerWords, planPosts, type WorkloadKind} from './workload.js';
@@ -140,12 +140,18 @@ export async function runBench(o: BenchOptions, io: BenchIO): Promise<Record<str
     const started = Date.now();
 
     const scratchAnchor = o.anchor ? mkdtempSync(path.join(os.tmpdir(), 'bench-anchor-')) : undefined;
+    const scratchFloor = o.floor ? mkdtempSync(path.join(os.tmpdir(), 'bench-floor-')) : undefined;
     let world: RealMattermost | undefined;
     try {
         let anchorBundle: string | undefined;
         if (scratchAnchor) {
             out('building the Go anchor plugin (../shared/anchors/go-trigger) ...');
             anchorBundle = await buildAnchor(scratchAnchor, signal);
+        }
+        let floorBundle: string | undefined;
+        if (scratchFloor) {
+            out('building the floor plugin (test/conformance/cmd/floorplugin) ...');
+            floorBundle = await buildFloor(scratchFloor, signal);
         }
         signal.throwIfAborted();
         out('starting Mattermost (PostgreSQL, one server) ...');
@@ -166,6 +172,11 @@ export async function runBench(o: BenchOptions, io: BenchIO): Promise<Record<str
         if (anchorBundle) {
             plugins.push({label: 'anchor', id: await uploadPlugin(admin, anchorBundle), botUsername: 'go-trigger'});
         }
+        if (floorBundle) {
+            // no words, no bot: it only ever runs in the phases without matches
+            plugins.push({label: 'floor', id: await uploadPlugin(admin, floorBundle), botUsername: ''});
+        }
+        const alerting = plugins.filter((p) => p.label !== 'floor');
 
         out(`setup: ${o.users} listeners x ${WORDS_EACH} words and ${POSTERS} posters in one channel ...`);
         const posters: RealUser[] = [];
@@ -178,7 +189,7 @@ export async function runBench(o: BenchOptions, io: BenchIO): Promise<Record<str
         const channel = await w.createChannel([...posters, ...listeners], {name: 'bench'});
         const words = listenerWords(o.users, WORDS_EACH);
         const botIds: string[] = [];
-        for (const p of plugins) {
+        for (const p of alerting) {
             signal.throwIfAborted();
             await switchTo(admin, plugins, p);
             botIds.push((await admin.getUserByUsername(p.botUsername)).id);
@@ -195,10 +206,13 @@ export async function runBench(o: BenchOptions, io: BenchIO): Promise<Record<str
         await postAll(posterClients, channel.id, planPosts('nomatch', WARMUP_POSTS, words, 1).map((p) => p.message), aborted);
 
         // off, ours, off, anchor, ... so that every plugin phase has a bare-server phase next to it.
-        const steps: (PluginUnderTest | undefined)[] = plugins.flatMap((p) => [undefined, p]);
-        const schedule = (['nomatch', 'match'] as const).flatMap((workload) =>
-            Array.from({length: o.rounds}, (_, round) => steps.map((plugin) => ({workload, round, plugin}))).flat());
-        out(`phases: ${schedule.length} x ${o.posts} posts (${o.rounds} rounds of ${steps.map((p) => p?.label ?? 'off').join(', ')} per workload), ${POSTERS} posters`);
+        const stepsOf = (ps: readonly PluginUnderTest[]): (PluginUnderTest | undefined)[] => ps.flatMap((p) => [undefined, p]);
+        const schedule = (['nomatch', 'match'] as const).flatMap((workload) => {
+            const steps = stepsOf(workload === 'match' ? alerting : plugins);
+            return Array.from({length: o.rounds}, (_, round) => steps.map((plugin) => ({workload, round, plugin}))).flat();
+        });
+        out(`phases: ${schedule.length} x ${o.posts} posts (${o.rounds} rounds of ${stepsOf(plugins).map((p) => p?.label ?? 'off').join(', ')} without matches, ` +
+            `of ${stepsOf(alerting).map((p) => p?.label ?? 'off').join(', ')} with), ${POSTERS} posters`);
         const results: PhaseResult[] = [];
         for (const [n, step] of schedule.entries()) {
             signal.throwIfAborted();
@@ -248,7 +262,7 @@ export async function runBench(o: BenchOptions, io: BenchIO): Promise<Record<str
         for (const workload of ['nomatch', 'match'] as const) {
             const off = pick(workload, 'off');
             out(`  ${workload.padEnd(7)} off     ${rate(off.postsPerS)} posts/s, POST p50 ${ms(off.postP50)} p99 ${ms(off.postP99)}`);
-            for (const p of plugins) {
+            for (const p of workload === 'match' ? alerting : plugins) {
                 const on = pick(workload, p.label);
                 const ratio = on.postsPerS / off.postsPerS;
                 const a = on.alerts;
@@ -284,6 +298,10 @@ export async function runBench(o: BenchOptions, io: BenchIO): Promise<Record<str
             out(`  ours, all match phases:`);
             describeSplits(timed.flatMap((r) => r.splits!), timed.flatMap((r) => r.timings!.gc)).forEach((l) => out(l));
         }
+        if (plugins.some((p) => p.label === 'floor')) {
+            const cost = (ratio: number | null | undefined) => (typeof ratio === 'number' ? `${Math.round((1 - ratio) * 100)} %` : 'n/a');
+            out(`  without matches, ours costs ${cost(ours.ratio_nomatch)} of the bare server's throughput, a plugin whose hook does nothing ${cost(others.floor_ratio_nomatch)}`);
+        }
         if (plugins.some((p) => p.label === 'anchor')) {
             const ratioOf = (k: string) => Number(ours[k]) / Number(others[`anchor_${k}`]);
             out(`  ours / anchor: throughput ratio without matches ${ratioOf('ratio_nomatch').toFixed(2)}, with ${ratioOf('ratio_match').toFixed(2)}; ` +
@@ -297,6 +315,9 @@ export async function runBench(o: BenchOptions, io: BenchIO): Promise<Record<str
         return {bench: 'server', ratio_nomatch, ratio_match, alert_p50_ms, alert_p99_ms, missing, api_calls_per_nomatch_post, api_calls_per_alert, ...others};
     } finally {
         await world?.stop();
+        if (scratchFloor) {
+            rmSync(scratchFloor, {recursive: true, force: true});
+        }
         if (scratchAnchor) {
             rmSync(scratchAnchor, {recursive: true, force: true});
         }

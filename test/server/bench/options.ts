@@ -1,5 +1,5 @@
 // `npm run bench:server` options.
-export const usage = `usage: npm run bench:server [-- [--posts <n>] [--rounds <n>] [--users <n>] [--anchor] [--max-minutes <n>]]
+export const usage = `usage: npm run bench:server [-- [--posts <n>] [--rounds <n>] [--users <n>] [--anchor] [--floor] [--max-minutes <n>]]
 
 Posts through REST on a real Mattermost server (PostgreSQL, the fixture of ../shared/mattermost) with the
 plugin disabled and enabled in alternating phases; prints posts/s, POST latency and the post-to-DM delay,
@@ -9,6 +9,8 @@ and ends with one JSON line.
   --rounds <n>       off/on pairs per workload (default 3)
   --users <n>        listeners with 5 trigger words each (default 100)
   --anchor           also the Go anchor plugin (../shared/anchors/go-trigger, built with Go), side by side
+  --floor            also a Go plugin whose MessageHasBeenPosted does nothing (test/conformance/cmd/floorplugin),
+                     in the phases without matches: what any plugin that sees every post costs the server
   --max-minutes <n>  stop (and clean up) after this long (default 30)`;
 
 export interface BenchOptions {
@@ -16,6 +18,7 @@ export interface BenchOptions {
     rounds: number;
     users: number;
     anchor: boolean;
+    floor: boolean;
     maxMinutes: number;
     help: boolean;
 }
@@ -25,7 +28,7 @@ export class BenchUsageError extends Error {
 }
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
-    const o: BenchOptions = {posts: 600, rounds: 3, users: 100, anchor: false, maxMinutes: 30, help: false};
+    const o: BenchOptions = {posts: 600, rounds: 3, users: 100, anchor: false, floor: false, maxMinutes: 30, help: false};
     const args = [...argv];
     const count = (flag: string, inline: string | undefined, min: number, max: number): number => {
         const v = Number(inline ?? args.shift());
@@ -53,6 +56,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
                 break;
             case '--anchor':
                 o.anchor = true;
+                break;
+            case '--floor':
+                o.floor = true;
                 break;
             case '--help':
             case '-h':

@@ -1,8 +1,10 @@
 // The plugins the bench compares on one server: ours (dist/'s standalone bundle) and, with --anchor, the
 // minimal Go plugin of ../shared/anchors/go-trigger. Both take words through the same HTTP shape; only the
 // plugin under test is enabled during a phase, and with none enabled the phase measures the bare server.
+// With --floor, also test/conformance/cmd/floorplugin: a Go plugin whose MessageHasBeenPosted does nothing
+// (no words, no bot; posts without matches only), the least any plugin that sees every post costs.
 import {spawn} from 'node:child_process';
-import {existsSync} from 'node:fs';
+import {copyFileSync, existsSync, mkdirSync} from 'node:fs';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 
@@ -13,13 +15,13 @@ import {waitPluginRunning} from '../harness/world.js';
 
 export interface PluginUnderTest {
     /** How the bench's output names it. */
-    label: 'ours' | 'anchor';
+    label: 'ours' | 'anchor' | 'floor';
     id: string;
     botUsername: string;
 }
 
-export class AnchorBuildError extends Error {
-    override name = 'AnchorBuildError';
+export class PluginBuildError extends Error {
+    override name = 'PluginBuildError';
 }
 
 export function anchorSourceDir(): string {
@@ -30,11 +32,20 @@ export function anchorSourceDir(): string {
 export async function buildAnchor(outDir: string, signal: AbortSignal): Promise<string> {
     const script = path.join(anchorSourceDir(), 'build.sh');
     if (!existsSync(script)) {
-        throw new AnchorBuildError(`--anchor needs the Go anchor plugin at ${anchorSourceDir()} (build.sh there)`);
+        throw new PluginBuildError(`--anchor needs the Go anchor plugin at ${anchorSourceDir()} (build.sh there)`);
     }
+    await runBuild('building the Go anchor', 'bash', [script, outDir], {}, signal);
+    const file = path.join(outDir, 'go-trigger.tar.gz');
+    if (!existsSync(file)) {
+        throw new PluginBuildError(`building the Go anchor wrote no ${file}`);
+    }
+    return file;
+}
+
+/** Runs a command to its end in its own process group (stopped with `signal`); its output, or a BenchBuildError. */
+async function runBuild(what: string, cmd: string, args: string[], opts: {cwd?: string; env?: NodeJS.ProcessEnv}, signal: AbortSignal): Promise<string> {
     const out: string[] = [];
-    // Its own process group, so that stopping it also stops the go build it runs (not only the shell).
-    const child = spawn('bash', [script, outDir], {stdio: ['ignore', 'pipe', 'pipe'], detached: true});
+    const child = spawn(cmd, args, {...opts, stdio: ['ignore', 'pipe', 'pipe'], detached: true});
     const stop = () => {
         try {
             process.kill(-child.pid!, 'SIGTERM');
@@ -50,10 +61,26 @@ export async function buildAnchor(outDir: string, signal: AbortSignal): Promise<
         child.once('exit', resolve);
     }).finally(() => signal.removeEventListener('abort', stop));
     signal.throwIfAborted();
-    const file = path.join(outDir, 'go-trigger.tar.gz');
-    if (code !== 0 || !existsSync(file)) {
-        throw new AnchorBuildError(`building the Go anchor failed (exit ${code}):\n${out.join('').trim()}`);
+    if (code !== 0) {
+        throw new PluginBuildError(`${what} failed (exit ${code}):\n${out.join('').trim()}`);
     }
+    return out.join('');
+}
+
+export const FLOOR_PLUGIN_ID = 'com.example.bench-floor';
+
+/** Builds the floor plugin into `outDir`/floor.tar.gz (linux-amd64, with the conformance module's Go). */
+export async function buildFloor(outDir: string, signal: AbortSignal): Promise<string> {
+    const source = path.join(repoRoot, 'test', 'conformance');
+    const pkg = path.join(outDir, 'pkg', FLOOR_PLUGIN_ID);
+    mkdirSync(path.join(pkg, 'server'), {recursive: true});
+    copyFileSync(path.join(source, 'cmd', 'floorplugin', 'plugin.json'), path.join(pkg, 'plugin.json'));
+    await runBuild('building the floor plugin', 'go', ['build', '-o', path.join(pkg, 'server', 'plugin-linux-amd64'), './cmd/floorplugin'], {
+        cwd: source,
+        env: {...process.env, CGO_ENABLED: '0', GOOS: 'linux', GOARCH: 'amd64'},
+    }, signal);
+    const file = path.join(outDir, 'floor.tar.gz');
+    await runBuild('packing the floor plugin', 'tar', ['-czf', file, '-C', path.join(outDir, 'pkg'), FLOOR_PLUGIN_ID], {}, signal);
     return file;
 }
 

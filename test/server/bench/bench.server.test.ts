@@ -56,7 +56,7 @@ describe('bench on the real server, small', () => {
     it('delivers every expected alert, none without the plugin, and ends with the reference JSON keys', async () => {
         const lines: string[] = [];
         const worldName = `benchtest${process.pid}`;
-        const json = await runBench({posts: 24, rounds: 1, users: 8, anchor: false, floor: false, maxMinutes: 10, help: false}, {
+        const json = await runBench({posts: 24, rounds: 1, phaseWarmup: 8, users: 8, anchor: false, floor: false, maxMinutes: 10, help: false}, {
             out: (l) => lines.push(l),
             signal: new AbortController().signal,
             worldName,

@@ -46,6 +46,8 @@ interface PhaseResult {
     posts: number;
     /** Our plugin's own timings of the phase (debug/alert-timings), when it has them. */
     timings?: AlertTimingsReport;
+    /** Our plugin's CPU during the phase's posts (without its activation), ms. */
+    phaseCpuMs?: number;
     splits?: AlertSplit[];
 }
 
@@ -79,7 +81,8 @@ function phaseLine(n: number, total: number, r: PhaseResult): string {
         : 'no DMs';
     const calls = (r.apiCalls === undefined ? '' : `  API calls ${r.apiCalls} (${(r.apiCalls / r.posts).toFixed(2)} per post)`) +
         (r.timings && r.timings.posts > 0
-            ? `, inside the plugin per post: hook ${(r.timings.hook_ms_total / r.timings.posts).toFixed(2)} ms, CPU ${(r.timings.cpu_ms / r.timings.posts).toFixed(2)} ms (activation included)`
+            ? `, inside the plugin per post: hook ${(r.timings.hook_ms_total / r.timings.posts).toFixed(2)} ms, CPU ${(r.timings.cpu_ms / r.timings.posts).toFixed(2)} ms (activation included)` +
+              (r.phaseCpuMs !== undefined ? `, ${(r.phaseCpuMs / r.posts).toFixed(2)} ms (the phase's own)` : '')
             : '');
     return `phase ${String(n).padStart(2)}/${total} ${r.workload.padEnd(7)} ${r.plugin.padEnd(6)} ${rate(r.postsPerS).padStart(6)} posts/s  ` +
         `POST p50 ${ms(percentile(r.latenciesMs, 50))} p99 ${ms(percentile(r.latenciesMs, 99))}  ${alerts}${calls}`;
@@ -217,8 +220,17 @@ export async function runBench(o: BenchOptions, io: BenchIO): Promise<Record<str
         for (const [n, step] of schedule.entries()) {
             signal.throwIfAborted();
             await switchTo(admin, plugins, step.plugin);
+            if (o.phaseWarmup > 0) {
+                // Every phase starts a fresh plugin process (and the bare server a fresh phase): posts that
+                // alert nobody first, unmeasured, so that V8 has compiled the hook path (about the first 2 000
+                // hooks, see bench:rpc) and a phase measures the plugin as it runs for days, not its first seconds.
+                await postAll(posterClients, channel.id, planPosts('nomatch', o.phaseWarmup, words, 500 + n).map((p) => p.message), aborted);
+            }
             const readCalls = (): Promise<PluginApiCalls | undefined> =>
                 step.plugin?.label === 'ours' ? readPluginApiCalls(w.url, w.admin.token).catch(() => undefined) : Promise.resolve(undefined);
+            // The plugin's CPU since its activation, read before the posts so that the phase's own is known
+            // (before the call count: the timings route's caller check is a plugin API call too).
+            const cpuBefore = step.plugin?.label === 'ours' ? (await readAlertTimings(w.url, w.admin.token).catch(() => undefined))?.cpu_ms : undefined;
             const callsBefore = await readCalls();
             const planned = planPosts(step.workload, o.posts, words, 1000 + n);
             const {posts, wallMs} = await postAll(posterClients, channel.id, planned.map((p) => p.message), aborted);
@@ -238,6 +250,7 @@ export async function runBench(o: BenchOptions, io: BenchIO): Promise<Record<str
                 apiCalls: callsBefore && callsAfter ? sumOf(callsBetween(callsBefore, callsAfter)) : undefined,
                 posts: posts.length,
                 timings,
+                phaseCpuMs: timings && cpuBefore !== undefined ? timings.cpu_ms - cpuBefore : undefined,
                 splits: timings ? splitAlerts(timings, dms) : undefined,
             };
             results.push(result);

@@ -1,5 +1,5 @@
 // `npm run bench:server` options.
-export const usage = `usage: npm run bench:server [-- [--posts <n>] [--rounds <n>] [--users <n>] [--anchor] [--floor] [--max-minutes <n>]]
+export const usage = `usage: npm run bench:server [-- [--posts <n>] [--rounds <n>] [--users <n>] [--phase-warmup <n>] [--anchor] [--floor] [--max-minutes <n>]]
 
 Posts through REST on a real Mattermost server (PostgreSQL, the fixture of ../shared/mattermost) with the
 plugin disabled and enabled in alternating phases; prints posts/s, POST latency and the post-to-DM delay,
@@ -7,6 +7,8 @@ and ends with one JSON line.
 
   --posts <n>        posts per phase (default 600)
   --rounds <n>       off/on pairs per workload (default 3)
+  --phase-warmup <n> posts that alert nobody before each phase's measured posts, after its plugin started
+                     (default 1000; V8 compiles the hook path over about the first 2 000 hooks)
   --users <n>        listeners with 5 trigger words each (default 100)
   --anchor           also the Go anchor plugin (../shared/anchors/go-trigger, built with Go), side by side
   --floor            also a Go plugin whose MessageHasBeenPosted does nothing (test/conformance/cmd/floorplugin),
@@ -16,6 +18,7 @@ and ends with one JSON line.
 export interface BenchOptions {
     posts: number;
     rounds: number;
+    phaseWarmup: number;
     users: number;
     anchor: boolean;
     floor: boolean;
@@ -28,7 +31,7 @@ export class BenchUsageError extends Error {
 }
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
-    const o: BenchOptions = {posts: 600, rounds: 3, users: 100, anchor: false, floor: false, maxMinutes: 30, help: false};
+    const o: BenchOptions = {posts: 600, rounds: 3, phaseWarmup: 1000, users: 100, anchor: false, floor: false, maxMinutes: 30, help: false};
     const args = [...argv];
     const count = (flag: string, inline: string | undefined, min: number, max: number): number => {
         const v = Number(inline ?? args.shift());
@@ -47,6 +50,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
                 break;
             case '--rounds':
                 o.rounds = count(flag, inline, 1, 20);
+                break;
+            case '--phase-warmup':
+                o.phaseWarmup = count(flag, inline, 0, 20_000);
                 break;
             case '--users':
                 o.users = count(flag, inline, 3, 900);

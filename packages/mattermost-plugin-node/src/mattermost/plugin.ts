@@ -8,7 +8,7 @@ import type {Post} from '@mattermost/types/posts';
 import type {TeamMembership} from '@mattermost/types/teams';
 
 import type {PluginAPI} from './api.js';
-import type {GeneratedPluginHooks, MaybePromise} from './generated/hooks.js';
+import type {GeneratedPluginHooks, GeneratedTableHooks, MaybePromise} from './generated/hooks.js';
 import type {RequestHandler} from './http_bridge.js';
 
 /** plugin.Context: who/what triggered a hook. */
@@ -123,100 +123,13 @@ interface FriendlyHooks {
  * throws is logged and answered as a failed call, which the server treats as the hook's zero answer; it
  * never brings the process down. Hooks absent from an older server are simply never called.
  */
-export interface PluginHooks extends TableHooks, FriendlyHooks {}
-
-type G = Required<GeneratedPluginHooks>;
-type HookArgs<K extends keyof G> = Parameters<G[K]>;
-type HookReturn<K extends keyof G> = ReturnType<G[K]>;
-
-/**
- * The other hooks, typed as generated from Go's signatures. Listed as methods because a mapped type
- * (Omit) would make them properties, which subclasses could not define as methods.
- */
-interface TableHooks {
-    /** OnActivate is invoked when the plugin is activated. {@link GeneratedPluginHooks.onActivate} */
-    onActivate?(...args: HookArgs<'onActivate'>): HookReturn<'onActivate'>;
-    /** OnDeactivate is invoked when the plugin is deactivated. {@link GeneratedPluginHooks.onDeactivate} */
-    onDeactivate?(...args: HookArgs<'onDeactivate'>): HookReturn<'onDeactivate'>;
-    /** OnConfigurationChange is invoked when configuration changes may have been made. {@link GeneratedPluginHooks.onConfigurationChange} */
-    onConfigurationChange?(...args: HookArgs<'onConfigurationChange'>): HookReturn<'onConfigurationChange'>;
-    /** UserHasBeenCreated is invoked after a user was created. {@link GeneratedPluginHooks.userHasBeenCreated} */
-    userHasBeenCreated?(...args: HookArgs<'userHasBeenCreated'>): HookReturn<'userHasBeenCreated'>;
-    /** UserWillLogIn before the login of the user is returned. {@link GeneratedPluginHooks.userWillLogIn} */
-    userWillLogIn?(...args: HookArgs<'userWillLogIn'>): HookReturn<'userWillLogIn'>;
-    /** UserHasLoggedIn is invoked after a user has logged in. {@link GeneratedPluginHooks.userHasLoggedIn} */
-    userHasLoggedIn?(...args: HookArgs<'userHasLoggedIn'>): HookReturn<'userHasLoggedIn'>;
-    /** MessagesWillBeConsumed is invoked when a message is requested by a client before it is returned to the client {@link GeneratedPluginHooks.messagesWillBeConsumed} */
-    messagesWillBeConsumed?(...args: HookArgs<'messagesWillBeConsumed'>): HookReturn<'messagesWillBeConsumed'>;
-    /** MessagesWillBeConsumedWithContext is invoked when messages are requested by a client, before they are returned to the client. {@link GeneratedPluginHooks.messagesWillBeConsumedWithContext} */
-    messagesWillBeConsumedWithContext?(...args: HookArgs<'messagesWillBeConsumedWithContext'>): HookReturn<'messagesWillBeConsumedWithContext'>;
-    /** MessageHasBeenDeleted is invoked after the message has been deleted from the database. {@link GeneratedPluginHooks.messageHasBeenDeleted} */
-    messageHasBeenDeleted?(...args: HookArgs<'messageHasBeenDeleted'>): HookReturn<'messageHasBeenDeleted'>;
-    /** ChannelHasBeenCreated is invoked after the channel has been committed to the database. {@link GeneratedPluginHooks.channelHasBeenCreated} */
-    channelHasBeenCreated?(...args: HookArgs<'channelHasBeenCreated'>): HookReturn<'channelHasBeenCreated'>;
-    /** ChannelWillBeArchived is invoked before a channel is archived, allowing plugins to reject the archive operation. {@link GeneratedPluginHooks.channelWillBeArchived} */
-    channelWillBeArchived?(...args: HookArgs<'channelWillBeArchived'>): HookReturn<'channelWillBeArchived'>;
-    /** UserHasJoinedChannel is invoked after the membership has been committed to the database. {@link GeneratedPluginHooks.userHasJoinedChannel} */
-    userHasJoinedChannel?(...args: HookArgs<'userHasJoinedChannel'>): HookReturn<'userHasJoinedChannel'>;
-    /** UserHasLeftChannel is invoked after the membership has been removed from the database. {@link GeneratedPluginHooks.userHasLeftChannel} */
-    userHasLeftChannel?(...args: HookArgs<'userHasLeftChannel'>): HookReturn<'userHasLeftChannel'>;
-    /** UserHasJoinedTeam is invoked after the membership has been committed to the database. {@link GeneratedPluginHooks.userHasJoinedTeam} */
-    userHasJoinedTeam?(...args: HookArgs<'userHasJoinedTeam'>): HookReturn<'userHasJoinedTeam'>;
-    /** UserHasLeftTeam is invoked after the membership has been removed from the database. {@link GeneratedPluginHooks.userHasLeftTeam} */
-    userHasLeftTeam?(...args: HookArgs<'userHasLeftTeam'>): HookReturn<'userHasLeftTeam'>;
-    /** FileWillBeDownloaded is invoked when a file is requested for download, but before it is sent to the client. {@link GeneratedPluginHooks.fileWillBeDownloaded} */
-    fileWillBeDownloaded?(...args: HookArgs<'fileWillBeDownloaded'>): HookReturn<'fileWillBeDownloaded'>;
-    /** ReactionHasBeenAdded is invoked after the reaction has been committed to the database. {@link GeneratedPluginHooks.reactionHasBeenAdded} */
-    reactionHasBeenAdded?(...args: HookArgs<'reactionHasBeenAdded'>): HookReturn<'reactionHasBeenAdded'>;
-    /** ReactionHasBeenRemoved is invoked after the removal of the reaction has been committed to the database. {@link GeneratedPluginHooks.reactionHasBeenRemoved} */
-    reactionHasBeenRemoved?(...args: HookArgs<'reactionHasBeenRemoved'>): HookReturn<'reactionHasBeenRemoved'>;
-    /** OnWebSocketConnect is invoked when a new websocket connection is opened. {@link GeneratedPluginHooks.onWebSocketConnect} */
-    onWebSocketConnect?(...args: HookArgs<'onWebSocketConnect'>): HookReturn<'onWebSocketConnect'>;
-    /** OnWebSocketDisconnect is invoked when a websocket connection is closed. {@link GeneratedPluginHooks.onWebSocketDisconnect} */
-    onWebSocketDisconnect?(...args: HookArgs<'onWebSocketDisconnect'>): HookReturn<'onWebSocketDisconnect'>;
-    /** WebSocketMessageHasBeenPosted is invoked when a websocket message is received. {@link GeneratedPluginHooks.webSocketMessageHasBeenPosted} */
-    webSocketMessageHasBeenPosted?(...args: HookArgs<'webSocketMessageHasBeenPosted'>): HookReturn<'webSocketMessageHasBeenPosted'>;
-    /** RunDataRetention is invoked during a DataRetentionJob. {@link GeneratedPluginHooks.runDataRetention} */
-    runDataRetention?(...args: HookArgs<'runDataRetention'>): HookReturn<'runDataRetention'>;
-    /** OnInstall is invoked after the installation of a plugin as part of the onboarding. {@link GeneratedPluginHooks.onInstall} */
-    onInstall?(...args: HookArgs<'onInstall'>): HookReturn<'onInstall'>;
-    /** OnSendDailyTelemetry is invoked when the server send the daily telemetry data. {@link GeneratedPluginHooks.onSendDailyTelemetry} */
-    onSendDailyTelemetry?(...args: HookArgs<'onSendDailyTelemetry'>): HookReturn<'onSendDailyTelemetry'>;
-    /** OnCloudLimitsUpdated is invoked product limits change, for example when plan tiers change {@link GeneratedPluginHooks.onCloudLimitsUpdated} */
-    onCloudLimitsUpdated?(...args: HookArgs<'onCloudLimitsUpdated'>): HookReturn<'onCloudLimitsUpdated'>;
-    /** EmailNotificationWillBeSent is invoked before an email notification is sent to a user. {@link GeneratedPluginHooks.emailNotificationWillBeSent} */
-    emailNotificationWillBeSent?(...args: HookArgs<'emailNotificationWillBeSent'>): HookReturn<'emailNotificationWillBeSent'>;
-    /** NotificationWillBePushed is invoked before a push notification is sent to the push notification server. {@link GeneratedPluginHooks.notificationWillBePushed} */
-    notificationWillBePushed?(...args: HookArgs<'notificationWillBePushed'>): HookReturn<'notificationWillBePushed'>;
-    /** UserHasBeenDeactivated is invoked when a user is deactivated. {@link GeneratedPluginHooks.userHasBeenDeactivated} */
-    userHasBeenDeactivated?(...args: HookArgs<'userHasBeenDeactivated'>): HookReturn<'userHasBeenDeactivated'>;
-    /** OnSharedChannelsSyncMsg is invoked for plugins that wish to receive synchronization messages from the Shared Channels service for which they have been invited via InviteRemote. {@link GeneratedPluginHooks.onSharedChannelsSyncMsg} */
-    onSharedChannelsSyncMsg?(...args: HookArgs<'onSharedChannelsSyncMsg'>): HookReturn<'onSharedChannelsSyncMsg'>;
-    /** OnSharedChannelsPing is invoked for plugins to indicate the health of the plugin and the connection to the upstream service (e.g. {@link GeneratedPluginHooks.onSharedChannelsPing} */
-    onSharedChannelsPing?(...args: HookArgs<'onSharedChannelsPing'>): HookReturn<'onSharedChannelsPing'>;
-    /** PreferencesHaveChanged is invoked after one or more of a user's preferences have changed. {@link GeneratedPluginHooks.preferencesHaveChanged} */
-    preferencesHaveChanged?(...args: HookArgs<'preferencesHaveChanged'>): HookReturn<'preferencesHaveChanged'>;
-    /** OnSharedChannelsAttachmentSyncMsg is invoked for plugins that wish to receive synchronization messages from the Shared Channels service for which they have been invited via InviteRemote. {@link GeneratedPluginHooks.onSharedChannelsAttachmentSyncMsg} */
-    onSharedChannelsAttachmentSyncMsg?(...args: HookArgs<'onSharedChannelsAttachmentSyncMsg'>): HookReturn<'onSharedChannelsAttachmentSyncMsg'>;
-    /** OnSharedChannelsProfileImageSyncMsg is invoked for plugins that wish to receive synchronization messages from the Shared Channels service for which they have been invited via InviteRemote. {@link GeneratedPluginHooks.onSharedChannelsProfileImageSyncMsg} */
-    onSharedChannelsProfileImageSyncMsg?(...args: HookArgs<'onSharedChannelsProfileImageSyncMsg'>): HookReturn<'onSharedChannelsProfileImageSyncMsg'>;
-    /** GenerateSupportData is invoked when a Support Packet gets generated. {@link GeneratedPluginHooks.generateSupportData} */
-    generateSupportData?(...args: HookArgs<'generateSupportData'>): HookReturn<'generateSupportData'>;
-    /** OnSAMLLogin is invoked after a successful SAML login. {@link GeneratedPluginHooks.onSAMLLogin} */
-    onSAMLLogin?(...args: HookArgs<'onSAMLLogin'>): HookReturn<'onSAMLLogin'>;
-    /** ChannelWillBeUpdated is invoked before a channel update is committed, allowing plugins to modify the channel or reject the update. {@link GeneratedPluginHooks.channelWillBeUpdated} */
-    channelWillBeUpdated?(...args: HookArgs<'channelWillBeUpdated'>): HookReturn<'channelWillBeUpdated'>;
-    /** ChannelWillBeRestored is invoked before an archived channel is un-archived. {@link GeneratedPluginHooks.channelWillBeRestored} */
-    channelWillBeRestored?(...args: HookArgs<'channelWillBeRestored'>): HookReturn<'channelWillBeRestored'>;
-    /** ScheduledPostWillBeCreated is invoked before a scheduled post is committed. {@link GeneratedPluginHooks.scheduledPostWillBeCreated} */
-    scheduledPostWillBeCreated?(...args: HookArgs<'scheduledPostWillBeCreated'>): HookReturn<'scheduledPostWillBeCreated'>;
-    /** DraftWillBeUpserted is invoked before a draft is committed. {@link GeneratedPluginHooks.draftWillBeUpserted} */
-    draftWillBeUpserted?(...args: HookArgs<'draftWillBeUpserted'>): HookReturn<'draftWillBeUpserted'>;
-}
+export interface PluginHooks extends GeneratedTableHooks, FriendlyHooks {}
 
 /** Fails to compile when the generated interface gains a hook that PluginHooks lacks. */
 type AssertNever<T extends never> = T;
 export type MissingHooks = AssertNever<Exclude<keyof GeneratedPluginHooks, keyof PluginHooks | 'implemented'>>;
+/** Fails to compile when a hook is both generated into GeneratedTableHooks and typed by hand here (apigen's friendlierHooks). */
+export type TypedTwice = AssertNever<keyof GeneratedTableHooks & keyof FriendlyHooks>;
 
 // Declaration merging gives subclasses the hook signatures to be checked against, while every hook stays optional.
 // eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-unsafe-declaration-merging

@@ -454,10 +454,12 @@ func (g *gen) hooksInterface(methods []method) string {
 		if strings.HasPrefix(ret, "[") {
 			ret += " | undefined"
 		}
-		sig := tsDoc(m.Doc, "    ") + fmt.Sprintf("    %s?(%s): MaybePromise<%s>;\n\n", tsName(m.Go), g.paramsTS(m, tsCtx{top: true}), ret)
-		body.WriteString(sig)
+		name := tsName(m.Go)
+		body.WriteString(tsDoc(m.Doc, "    "))
+		fmt.Fprintf(&body, "    %s?(%s): MaybePromise<%s>;\n\n", name, g.paramsTS(m, tsCtx{top: true}), ret)
 		if !friendlierHooks[m.Go] {
-			table.WriteString(sig)
+			fmt.Fprintf(&table, "    /** %s {@link GeneratedPluginHooks.%s} */\n", firstSentence(m.Doc), name)
+			fmt.Fprintf(&table, "    %s?(...args: HookArgs<'%s'>): HookReturn<'%s'>;\n", name, name, name)
 		}
 	}
 	var b strings.Builder
@@ -471,8 +473,21 @@ func (g *gen) hooksInterface(methods []method) string {
 	b.WriteString(" * mapped type over GeneratedPluginHooks: Omit would make them properties, which subclasses could not\n")
 	b.WriteString(" * define as methods.\n */\n")
 	b.WriteString("export interface GeneratedTableHooks {\n")
-	b.WriteString(strings.TrimRight(table.String(), "\n") + "\n}\n")
+	b.WriteString(strings.TrimRight(table.String(), "\n") + "\n}\n\n")
+	b.WriteString("type G = Required<GeneratedPluginHooks>;\ntype HookArgs<K extends keyof G> = Parameters<G[K]>;\ntype HookReturn<K extends keyof G> = ReturnType<G[K]>;\n")
 	return b.String()
+}
+
+// firstSentence is a doc comment's first sentence on one line (or its first line, without a full stop).
+func firstSentence(doc string) string {
+	flat := strings.Join(strings.Fields(doc), " ")
+	if i := strings.Index(flat, ". "); i >= 0 {
+		return flat[:i+1]
+	}
+	if line, _, _ := strings.Cut(doc, "\n"); line != "" {
+		return strings.TrimSpace(line)
+	}
+	return flat
 }
 
 // typesFile renders generated/types.ts: an interface, in JSON names, for every model without a

@@ -563,393 +563,86 @@ export interface GeneratedPluginHooks {
  * define as methods.
  */
 export interface GeneratedTableHooks {
-    /**
-     * OnActivate is invoked when the plugin is activated. If an error is returned, the plugin
-     * will be terminated. The plugin will not receive hooks until after OnActivate returns
-     * without error. OnConfigurationChange will be called once before OnActivate.
-     *
-     * Minimum server version: 5.2
-     */
-    onActivate?(): MaybePromise<void>;
-
-    /**
-     * OnDeactivate is invoked when the plugin is deactivated. This is the plugin's last chance to
-     * use the API, and the plugin will be terminated shortly after this invocation. The plugin
-     * will stop receiving hooks just prior to this method being called.
-     *
-     * Minimum server version: 5.2
-     */
-    onDeactivate?(): MaybePromise<void>;
-
-    /**
-     * OnConfigurationChange is invoked when configuration changes may have been made. Any
-     * returned error is logged, but does not stop the plugin. You must be prepared to handle
-     * a configuration failure gracefully. It is called once before OnActivate.
-     *
-     * Minimum server version: 5.2
-     */
-    onConfigurationChange?(): MaybePromise<void>;
-
-    /**
-     * UserHasBeenCreated is invoked after a user was created.
-     *
-     * Minimum server version: 5.10
-     */
-    userHasBeenCreated?(c: PluginContext, user: UserProfile): MaybePromise<void>;
-
-    /**
-     * UserWillLogIn before the login of the user is returned. Returning a non empty string will reject the login event.
-     * If you don't need to reject the login event, see UserHasLoggedIn
-     *
-     * Minimum server version: 5.2
-     */
-    userWillLogIn?(c: PluginContext, user: UserProfile): MaybePromise<string | undefined>;
-
-    /**
-     * UserHasLoggedIn is invoked after a user has logged in.
-     *
-     * Minimum server version: 5.2
-     */
-    userHasLoggedIn?(c: PluginContext, user: UserProfile): MaybePromise<void>;
-
-    /**
-     * MessagesWillBeConsumed is invoked when a message is requested by a client before it is returned
-     * to the client
-     *
-     * Note that this method will be called for posts created by plugins, including the plugin that
-     * created the post.
-     *
-     * Minimum server version: 9.3
-     */
-    messagesWillBeConsumed?(posts: Post[]): MaybePromise<Partial<Post>[] | undefined>;
-
-    /**
-     * MessagesWillBeConsumedWithContext is invoked when messages are requested by a client, before
-     * they are returned to the client. It is the context-aware variant of MessagesWillBeConsumed.
-     *
-     * To modify a post, return the replacement post; the returned posts are matched to the originals
-     * by ID. Posts that should be left unchanged may be omitted from the returned slice.
-     *
-     * Note that this method will be called for posts created by plugins, including the plugin that
-     * created the post.
-     *
-     * Minimum server version: 11.9
-     */
-    messagesWillBeConsumedWithContext?(c: PluginContext, posts: Post[]): MaybePromise<Partial<Post>[] | undefined>;
-
-    /**
-     * MessageHasBeenDeleted is invoked after the message has been deleted from the database.
-     * Note that this method will be called for posts deleted by plugins, including the plugin that
-     * deleted the post.
-     *
-     * Minimum server version: 9.1
-     */
-    messageHasBeenDeleted?(c: PluginContext, post: Post): MaybePromise<void>;
-
-    /**
-     * ChannelHasBeenCreated is invoked after the channel has been committed to the database.
-     *
-     * Minimum server version: 5.2
-     */
-    channelHasBeenCreated?(c: PluginContext, channel: Channel): MaybePromise<void>;
-
-    /**
-     * ChannelWillBeArchived is invoked before a channel is archived, allowing plugins to
-     * reject the archive operation.
-     *
-     * To reject the archive, return a non-empty string describing why it was rejected.
-     * To allow the archive, return an empty string.
-     *
-     * Minimum server version: 11.7
-     */
-    channelWillBeArchived?(c: PluginContext, channel: Channel): MaybePromise<string | undefined>;
-
-    /**
-     * UserHasJoinedChannel is invoked after the membership has been committed to the database.
-     * If actor is not nil, the user was invited to the channel by the actor.
-     *
-     * Minimum server version: 5.2
-     */
-    userHasJoinedChannel?(c: PluginContext, channelMember: ChannelMembership, actor: UserProfile): MaybePromise<void>;
-
-    /**
-     * UserHasLeftChannel is invoked after the membership has been removed from the database.
-     * If actor is not nil, the user was removed from the channel by the actor.
-     *
-     * Minimum server version: 5.2
-     */
-    userHasLeftChannel?(c: PluginContext, channelMember: ChannelMembership, actor: UserProfile): MaybePromise<void>;
-
-    /**
-     * UserHasJoinedTeam is invoked after the membership has been committed to the database.
-     * If actor is not nil, the user was added to the team by the actor.
-     *
-     * Minimum server version: 5.2
-     */
-    userHasJoinedTeam?(c: PluginContext, teamMember: TeamMembership, actor: UserProfile): MaybePromise<void>;
-
-    /**
-     * UserHasLeftTeam is invoked after the membership has been removed from the database.
-     * If actor is not nil, the user was removed from the team by the actor.
-     *
-     * Minimum server version: 5.2
-     */
-    userHasLeftTeam?(c: PluginContext, teamMember: TeamMembership, actor: UserProfile): MaybePromise<void>;
-
-    /**
-     * FileWillBeDownloaded is invoked when a file is requested for download, but before it is sent to the client.
-     *
-     * To reject a file download, return an non-empty string describing why the file was rejected.
-     * To allow the download, return an empty string.
-     *
-     * The downloadType parameter indicates the type of file access and can be one of:
-     *   - model.FileDownloadTypeFile: Full file download
-     *   - model.FileDownloadTypeThumbnail: Thumbnail request
-     *   - model.FileDownloadTypePreview: Preview image request
-     *   - model.FileDownloadTypePublic: Public link access (userID will be empty string in this case)
-     *
-     * Minimum server version: 11.5
-     */
-    fileWillBeDownloaded?(c: PluginContext, fileInfo: FileInfo, userID: string, downloadType: string): MaybePromise<string | undefined>;
-
-    /**
-     * ReactionHasBeenAdded is invoked after the reaction has been committed to the database.
-     *
-     * Note that this method will be called for reactions added by plugins, including the plugin that
-     * added the reaction.
-     *
-     * Minimum server version: 5.30
-     */
-    reactionHasBeenAdded?(c: PluginContext, reaction: Reaction): MaybePromise<void>;
-
-    /**
-     * ReactionHasBeenRemoved is invoked after the removal of the reaction has been committed to the database.
-     *
-     * Note that this method will be called for reactions removed by plugins, including the plugin that
-     * removed the reaction.
-     *
-     * Minimum server version: 5.30
-     */
-    reactionHasBeenRemoved?(c: PluginContext, reaction: Reaction): MaybePromise<void>;
-
-    /**
-     * OnWebSocketConnect is invoked when a new websocket connection is opened.
-     *
-     * This is used to track which users have connections opened with the Mattermost
-     * websocket.
-     *
-     * Minimum server version: 6.0
-     */
-    onWebSocketConnect?(webConnID: string, userID: string): MaybePromise<void>;
-
-    /**
-     * OnWebSocketDisconnect is invoked when a websocket connection is closed.
-     *
-     * This is used to track which users have connections opened with the Mattermost
-     * websocket.
-     *
-     * Minimum server version: 6.0
-     */
-    onWebSocketDisconnect?(webConnID: string, userID: string): MaybePromise<void>;
-
-    /**
-     * WebSocketMessageHasBeenPosted is invoked when a websocket message is received.
-     *
-     * Minimum server version: 6.0
-     */
-    webSocketMessageHasBeenPosted?(webConnID: string, userID: string, req: WebSocketRequest): MaybePromise<void>;
-
-    /**
-     * RunDataRetention is invoked during a DataRetentionJob.
-     *
-     * Minimum server version: 6.4
-     */
-    runDataRetention?(nowTime: number, batchSize: number): MaybePromise<number | undefined>;
-
-    /**
-     * OnInstall is invoked after the installation of a plugin as part of the onboarding.
-     * It's called on every installation, not only once.
-     *
-     * In the future, other plugin installation methods will trigger this hook, e.g. an installation via the Marketplace.
-     *
-     * Minimum server version: 6.5
-     */
-    onInstall?(c: PluginContext, event: OnInstallEvent): MaybePromise<void>;
-
-    /**
-     * OnSendDailyTelemetry is invoked when the server send the daily telemetry data.
-     *
-     * Minimum server version: 6.5
-     */
-    onSendDailyTelemetry?(): MaybePromise<void>;
-
-    /**
-     * OnCloudLimitsUpdated is invoked product limits change, for example when plan tiers change
-     *
-     * Minimum server version: 7.0
-     */
-    onCloudLimitsUpdated?(limits: ProductLimits): MaybePromise<void>;
-
-    /**
-     * EmailNotificationWillBeSent is invoked before an email notification is sent to a user.
-     * This allows plugins to customize the email notification content including subject,
-     * title, subtitle, message content, buttons, and other email properties.
-     *
-     * To reject an email notification, return an non-empty string describing why the notification was rejected.
-     * To modify the notification, return the replacement, non-nil *model.EmailNotificationContent and an empty string.
-     * To allow the notification without modification, return a nil *model.EmailNotificationContent and an empty string.
-     *
-     * Note that core identifiers (PostId, ChannelId, TeamId, SenderId, RecipientId, RootId) and
-     * context fields (ChannelType, IsDirectMessage, etc.) are immutable and changes to them will be ignored.
-     * Only customizable content fields can be modified.
-     *
-     * Minimum server version: 11.00
-     */
-    emailNotificationWillBeSent?(emailNotification: EmailNotification): MaybePromise<[Partial<EmailNotificationContent> | undefined, string | undefined] | undefined>;
-
-    /**
-     * NotificationWillBePushed is invoked before a push notification is sent to the push
-     * notification server.
-     *
-     * To reject a notification, return an non-empty string describing why the notification was rejected.
-     * To modify the notification, return the replacement, non-nil *model.PushNotification and an empty string.
-     * To allow the notification without modification, return a nil *model.PushNotification and an empty string.
-     *
-     * Note that this method will be called for push notifications created by plugins, including the plugin that
-     * created the notification.
-     *
-     * Minimum server version: 9.0
-     */
-    notificationWillBePushed?(pushNotification: PushNotification, userID: string): MaybePromise<[Partial<PushNotification> | undefined, string | undefined] | undefined>;
-
-    /**
-     * UserHasBeenDeactivated is invoked when a user is deactivated.
-     *
-     * Minimum server version: 9.1
-     */
-    userHasBeenDeactivated?(c: PluginContext, user: UserProfile): MaybePromise<void>;
-
-    /**
-     * OnSharedChannelsSyncMsg is invoked for plugins that wish to receive synchronization messages from the
-     * Shared Channels service for which they have been invited via InviteRemote.  Each SyncMsg may contain
-     * multiple updates (posts, reactions, attachments, users) for a single channel.
-     *
-     * The cursor will be advanced based on the SyncResponse returned.
-     *
-     * Minimum server version: 9.5
-     */
-    onSharedChannelsSyncMsg?(msg: SyncMsg, rc: RemoteCluster): MaybePromise<Partial<SyncResponse> | undefined>;
-
-    /**
-     * OnSharedChannelsPing is invoked for plugins to indicate the health of the plugin and the connection
-     * to the upstream service (e.g. MS Graph APIs).
-     *
-     * Return true to indicate all is well.
-     *
-     * Return false to indicate there is a problem with the plugin or connection to upstream service.
-     * Some number of failed pings will result in the plugin being marked offline and it will stop receiving
-     * OnSharedChannelsSyncMsg calls until it comes back online. The plugin will also appear offline in the status
-     * report via the `secure-connection status` slash command.
-     *
-     * Minimum server version: 9.5
-     */
-    onSharedChannelsPing?(rc: RemoteCluster): MaybePromise<boolean | undefined>;
-
-    /**
-     * PreferencesHaveChanged is invoked after one or more of a user's preferences have changed.
-     * Note that this method will be called for preferences changed by plugins, including the plugin that changed
-     * the preferences.
-     *
-     * Minimum server version: 9.5
-     */
-    preferencesHaveChanged?(c: PluginContext, preferences: PreferenceType[]): MaybePromise<void>;
-
-    /**
-     * OnSharedChannelsAttachmentSyncMsg is invoked for plugins that wish to receive synchronization messages from the
-     * Shared Channels service for which they have been invited via InviteRemote.  Each call represents one file attachment
-     * to be synchronized.
-     *
-     * The cursor will be advanced based on the timestamp returned if no error is returned.
-     *
-     * Minimum server version: 9.5
-     */
-    onSharedChannelsAttachmentSyncMsg?(fi: FileInfo, post: Post, rc: RemoteCluster): MaybePromise<void>;
-
-    /**
-     * OnSharedChannelsProfileImageSyncMsg is invoked for plugins that wish to receive synchronization messages from the
-     * Shared Channels service for which they have been invited via InviteRemote.  Each call represents one user profile
-     * image that should be synchronized. `App.GetProfileImage` can be used to fetch the image bytes.
-     *
-     * The cursor will be advanced based on the timestamp returned if no error is returned.
-     *
-     * Minimum server version: 9.5
-     */
-    onSharedChannelsProfileImageSyncMsg?(user: UserProfile, rc: RemoteCluster): MaybePromise<void>;
-
-    /**
-     * GenerateSupportData is invoked when a Support Packet gets generated.
-     * It allows plugins to include their own content in the Support Packet.
-     *
-     * Plugins may specififes a "support_packet" field in the manifest props with a custom text.
-     * By doing so, the plugin will be included in the Support Packet UI and the user will be able to select it.
-     * This hook will only be called, if the user selects the plugin in the Support Packet UI.
-     *
-     * If no "support_packet" is specified, this hook will always be called.
-     *
-     * Minimum server version: 9.8
-     */
-    generateSupportData?(c: PluginContext): MaybePromise<Partial<FileData>[] | undefined>;
-
-    /**
-     * OnSAMLLogin is invoked after a successful SAML login.
-     *
-     * Minimum server version: 10.7
-     */
-    onSAMLLogin?(c: PluginContext, user: UserProfile, assertion: Gosaml2AssertionInfo): MaybePromise<void>;
-
-    /**
-     * ChannelWillBeUpdated is invoked before a channel update is committed, allowing plugins to
-     * modify the channel or reject the update.
-     *
-     * To reject the update, return a non-empty string describing why. To modify the channel, return
-     * the replacement *model.Channel and an empty string. To allow the update without modification,
-     * return nil and an empty string.
-     *
-     * Fires from the app-layer UpdateChannel and PatchChannel paths so REST, local API, plugin API,
-     * import, and bulk callers all hit it.
-     *
-     * Minimum server version: 11.9
-     */
-    channelWillBeUpdated?(c: PluginContext, newChannel: Channel, oldChannel: Channel): MaybePromise<[Partial<Channel> | undefined, string | undefined] | undefined>;
-
-    /**
-     * ChannelWillBeRestored is invoked before an archived channel is un-archived. Fires from
-     * app.RestoreChannel before the store's Channel().Restore call. Sibling of
-     * ChannelWillBeArchived for the inverse operation.
-     *
-     * To reject, return a non-empty string. Empty string allows the restore.
-     *
-     * Minimum server version: 11.9
-     */
-    channelWillBeRestored?(c: PluginContext, channel: Channel): MaybePromise<string | undefined>;
-
-    /**
-     * ScheduledPostWillBeCreated is invoked before a scheduled post is committed. Fires from the
-     * app-layer SaveScheduledPost and UpdateScheduledPost paths.
-     *
-     * Return value semantics match MessageWillBePosted.
-     *
-     * Minimum server version: 11.9
-     */
-    scheduledPostWillBeCreated?(c: PluginContext, scheduledPost: ScheduledPost): MaybePromise<[Partial<ScheduledPost> | undefined, string | undefined] | undefined>;
-
-    /**
-     * DraftWillBeUpserted is invoked before a draft is committed. Fires from the app-layer
-     * UpsertDraft path.
-     *
-     * Return value semantics match MessageWillBePosted.
-     *
-     * Minimum server version: 11.9
-     */
-    draftWillBeUpserted?(c: PluginContext, draft: Draft): MaybePromise<[Partial<Draft> | undefined, string | undefined] | undefined>;
+    /** OnActivate is invoked when the plugin is activated. {@link GeneratedPluginHooks.onActivate} */
+    onActivate?(...args: HookArgs<'onActivate'>): HookReturn<'onActivate'>;
+    /** OnDeactivate is invoked when the plugin is deactivated. {@link GeneratedPluginHooks.onDeactivate} */
+    onDeactivate?(...args: HookArgs<'onDeactivate'>): HookReturn<'onDeactivate'>;
+    /** OnConfigurationChange is invoked when configuration changes may have been made. {@link GeneratedPluginHooks.onConfigurationChange} */
+    onConfigurationChange?(...args: HookArgs<'onConfigurationChange'>): HookReturn<'onConfigurationChange'>;
+    /** UserHasBeenCreated is invoked after a user was created. {@link GeneratedPluginHooks.userHasBeenCreated} */
+    userHasBeenCreated?(...args: HookArgs<'userHasBeenCreated'>): HookReturn<'userHasBeenCreated'>;
+    /** UserWillLogIn before the login of the user is returned. {@link GeneratedPluginHooks.userWillLogIn} */
+    userWillLogIn?(...args: HookArgs<'userWillLogIn'>): HookReturn<'userWillLogIn'>;
+    /** UserHasLoggedIn is invoked after a user has logged in. {@link GeneratedPluginHooks.userHasLoggedIn} */
+    userHasLoggedIn?(...args: HookArgs<'userHasLoggedIn'>): HookReturn<'userHasLoggedIn'>;
+    /** MessagesWillBeConsumed is invoked when a message is requested by a client before it is returned to the client Note that this method will be called for posts created by plugins, including the plugin that created the post. {@link GeneratedPluginHooks.messagesWillBeConsumed} */
+    messagesWillBeConsumed?(...args: HookArgs<'messagesWillBeConsumed'>): HookReturn<'messagesWillBeConsumed'>;
+    /** MessagesWillBeConsumedWithContext is invoked when messages are requested by a client, before they are returned to the client. {@link GeneratedPluginHooks.messagesWillBeConsumedWithContext} */
+    messagesWillBeConsumedWithContext?(...args: HookArgs<'messagesWillBeConsumedWithContext'>): HookReturn<'messagesWillBeConsumedWithContext'>;
+    /** MessageHasBeenDeleted is invoked after the message has been deleted from the database. {@link GeneratedPluginHooks.messageHasBeenDeleted} */
+    messageHasBeenDeleted?(...args: HookArgs<'messageHasBeenDeleted'>): HookReturn<'messageHasBeenDeleted'>;
+    /** ChannelHasBeenCreated is invoked after the channel has been committed to the database. {@link GeneratedPluginHooks.channelHasBeenCreated} */
+    channelHasBeenCreated?(...args: HookArgs<'channelHasBeenCreated'>): HookReturn<'channelHasBeenCreated'>;
+    /** ChannelWillBeArchived is invoked before a channel is archived, allowing plugins to reject the archive operation. {@link GeneratedPluginHooks.channelWillBeArchived} */
+    channelWillBeArchived?(...args: HookArgs<'channelWillBeArchived'>): HookReturn<'channelWillBeArchived'>;
+    /** UserHasJoinedChannel is invoked after the membership has been committed to the database. {@link GeneratedPluginHooks.userHasJoinedChannel} */
+    userHasJoinedChannel?(...args: HookArgs<'userHasJoinedChannel'>): HookReturn<'userHasJoinedChannel'>;
+    /** UserHasLeftChannel is invoked after the membership has been removed from the database. {@link GeneratedPluginHooks.userHasLeftChannel} */
+    userHasLeftChannel?(...args: HookArgs<'userHasLeftChannel'>): HookReturn<'userHasLeftChannel'>;
+    /** UserHasJoinedTeam is invoked after the membership has been committed to the database. {@link GeneratedPluginHooks.userHasJoinedTeam} */
+    userHasJoinedTeam?(...args: HookArgs<'userHasJoinedTeam'>): HookReturn<'userHasJoinedTeam'>;
+    /** UserHasLeftTeam is invoked after the membership has been removed from the database. {@link GeneratedPluginHooks.userHasLeftTeam} */
+    userHasLeftTeam?(...args: HookArgs<'userHasLeftTeam'>): HookReturn<'userHasLeftTeam'>;
+    /** FileWillBeDownloaded is invoked when a file is requested for download, but before it is sent to the client. {@link GeneratedPluginHooks.fileWillBeDownloaded} */
+    fileWillBeDownloaded?(...args: HookArgs<'fileWillBeDownloaded'>): HookReturn<'fileWillBeDownloaded'>;
+    /** ReactionHasBeenAdded is invoked after the reaction has been committed to the database. {@link GeneratedPluginHooks.reactionHasBeenAdded} */
+    reactionHasBeenAdded?(...args: HookArgs<'reactionHasBeenAdded'>): HookReturn<'reactionHasBeenAdded'>;
+    /** ReactionHasBeenRemoved is invoked after the removal of the reaction has been committed to the database. {@link GeneratedPluginHooks.reactionHasBeenRemoved} */
+    reactionHasBeenRemoved?(...args: HookArgs<'reactionHasBeenRemoved'>): HookReturn<'reactionHasBeenRemoved'>;
+    /** OnWebSocketConnect is invoked when a new websocket connection is opened. {@link GeneratedPluginHooks.onWebSocketConnect} */
+    onWebSocketConnect?(...args: HookArgs<'onWebSocketConnect'>): HookReturn<'onWebSocketConnect'>;
+    /** OnWebSocketDisconnect is invoked when a websocket connection is closed. {@link GeneratedPluginHooks.onWebSocketDisconnect} */
+    onWebSocketDisconnect?(...args: HookArgs<'onWebSocketDisconnect'>): HookReturn<'onWebSocketDisconnect'>;
+    /** WebSocketMessageHasBeenPosted is invoked when a websocket message is received. {@link GeneratedPluginHooks.webSocketMessageHasBeenPosted} */
+    webSocketMessageHasBeenPosted?(...args: HookArgs<'webSocketMessageHasBeenPosted'>): HookReturn<'webSocketMessageHasBeenPosted'>;
+    /** RunDataRetention is invoked during a DataRetentionJob. {@link GeneratedPluginHooks.runDataRetention} */
+    runDataRetention?(...args: HookArgs<'runDataRetention'>): HookReturn<'runDataRetention'>;
+    /** OnInstall is invoked after the installation of a plugin as part of the onboarding. {@link GeneratedPluginHooks.onInstall} */
+    onInstall?(...args: HookArgs<'onInstall'>): HookReturn<'onInstall'>;
+    /** OnSendDailyTelemetry is invoked when the server send the daily telemetry data. {@link GeneratedPluginHooks.onSendDailyTelemetry} */
+    onSendDailyTelemetry?(...args: HookArgs<'onSendDailyTelemetry'>): HookReturn<'onSendDailyTelemetry'>;
+    /** OnCloudLimitsUpdated is invoked product limits change, for example when plan tiers change {@link GeneratedPluginHooks.onCloudLimitsUpdated} */
+    onCloudLimitsUpdated?(...args: HookArgs<'onCloudLimitsUpdated'>): HookReturn<'onCloudLimitsUpdated'>;
+    /** EmailNotificationWillBeSent is invoked before an email notification is sent to a user. {@link GeneratedPluginHooks.emailNotificationWillBeSent} */
+    emailNotificationWillBeSent?(...args: HookArgs<'emailNotificationWillBeSent'>): HookReturn<'emailNotificationWillBeSent'>;
+    /** NotificationWillBePushed is invoked before a push notification is sent to the push notification server. {@link GeneratedPluginHooks.notificationWillBePushed} */
+    notificationWillBePushed?(...args: HookArgs<'notificationWillBePushed'>): HookReturn<'notificationWillBePushed'>;
+    /** UserHasBeenDeactivated is invoked when a user is deactivated. {@link GeneratedPluginHooks.userHasBeenDeactivated} */
+    userHasBeenDeactivated?(...args: HookArgs<'userHasBeenDeactivated'>): HookReturn<'userHasBeenDeactivated'>;
+    /** OnSharedChannelsSyncMsg is invoked for plugins that wish to receive synchronization messages from the Shared Channels service for which they have been invited via InviteRemote. {@link GeneratedPluginHooks.onSharedChannelsSyncMsg} */
+    onSharedChannelsSyncMsg?(...args: HookArgs<'onSharedChannelsSyncMsg'>): HookReturn<'onSharedChannelsSyncMsg'>;
+    /** OnSharedChannelsPing is invoked for plugins to indicate the health of the plugin and the connection to the upstream service (e.g. {@link GeneratedPluginHooks.onSharedChannelsPing} */
+    onSharedChannelsPing?(...args: HookArgs<'onSharedChannelsPing'>): HookReturn<'onSharedChannelsPing'>;
+    /** PreferencesHaveChanged is invoked after one or more of a user's preferences have changed. {@link GeneratedPluginHooks.preferencesHaveChanged} */
+    preferencesHaveChanged?(...args: HookArgs<'preferencesHaveChanged'>): HookReturn<'preferencesHaveChanged'>;
+    /** OnSharedChannelsAttachmentSyncMsg is invoked for plugins that wish to receive synchronization messages from the Shared Channels service for which they have been invited via InviteRemote. {@link GeneratedPluginHooks.onSharedChannelsAttachmentSyncMsg} */
+    onSharedChannelsAttachmentSyncMsg?(...args: HookArgs<'onSharedChannelsAttachmentSyncMsg'>): HookReturn<'onSharedChannelsAttachmentSyncMsg'>;
+    /** OnSharedChannelsProfileImageSyncMsg is invoked for plugins that wish to receive synchronization messages from the Shared Channels service for which they have been invited via InviteRemote. {@link GeneratedPluginHooks.onSharedChannelsProfileImageSyncMsg} */
+    onSharedChannelsProfileImageSyncMsg?(...args: HookArgs<'onSharedChannelsProfileImageSyncMsg'>): HookReturn<'onSharedChannelsProfileImageSyncMsg'>;
+    /** GenerateSupportData is invoked when a Support Packet gets generated. {@link GeneratedPluginHooks.generateSupportData} */
+    generateSupportData?(...args: HookArgs<'generateSupportData'>): HookReturn<'generateSupportData'>;
+    /** OnSAMLLogin is invoked after a successful SAML login. {@link GeneratedPluginHooks.onSAMLLogin} */
+    onSAMLLogin?(...args: HookArgs<'onSAMLLogin'>): HookReturn<'onSAMLLogin'>;
+    /** ChannelWillBeUpdated is invoked before a channel update is committed, allowing plugins to modify the channel or reject the update. {@link GeneratedPluginHooks.channelWillBeUpdated} */
+    channelWillBeUpdated?(...args: HookArgs<'channelWillBeUpdated'>): HookReturn<'channelWillBeUpdated'>;
+    /** ChannelWillBeRestored is invoked before an archived channel is un-archived. {@link GeneratedPluginHooks.channelWillBeRestored} */
+    channelWillBeRestored?(...args: HookArgs<'channelWillBeRestored'>): HookReturn<'channelWillBeRestored'>;
+    /** ScheduledPostWillBeCreated is invoked before a scheduled post is committed. {@link GeneratedPluginHooks.scheduledPostWillBeCreated} */
+    scheduledPostWillBeCreated?(...args: HookArgs<'scheduledPostWillBeCreated'>): HookReturn<'scheduledPostWillBeCreated'>;
+    /** DraftWillBeUpserted is invoked before a draft is committed. {@link GeneratedPluginHooks.draftWillBeUpserted} */
+    draftWillBeUpserted?(...args: HookArgs<'draftWillBeUpserted'>): HookReturn<'draftWillBeUpserted'>;
 }
+
+type G = Required<GeneratedPluginHooks>;
+type HookArgs<K extends keyof G> = Parameters<G[K]>;
+type HookReturn<K extends keyof G> = ReturnType<G[K]>;

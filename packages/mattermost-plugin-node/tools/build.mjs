@@ -13,9 +13,9 @@ import {chmodSync, existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
-import {buildWebapp} from './build-webapp.mjs';
-import {asciiOutput} from './sea/ascii.mjs';
-import {bundleManifest, packBundle, readCheckedManifest, stageBundle} from './sea/bundle.mjs';
+import {buildWebapp} from './webapp.mjs';
+import {asciiOutput} from './ascii.mjs';
+import {bundleManifest, packBundle, readCheckedManifest, stageBundle} from './bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

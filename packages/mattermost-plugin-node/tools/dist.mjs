@@ -25,10 +25,10 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
-import {bundleManifest, packBundle, readCheckedManifest, stageBundle, UPLOAD_LIMIT_BYTES} from './sea/bundle.mjs';
-import {injectBlob, makeBlob, verifyInjected} from './sea/executable.mjs';
-import {shipLibraries} from './sea/libs.mjs';
-import {extractRuntime, hostPlatform, NODE_VERSION, RUNTIMES} from './sea/runtimes.mjs';
+import {bundleManifest, packBundle, readCheckedManifest, stageBundle, UPLOAD_LIMIT_BYTES} from './bundle.mjs';
+import {injectBlob, makeBlob, verifyInjected} from './executable.mjs';
+import {shipLibraries} from './libs.mjs';
+import {extractRuntime, hostPlatform, NODE_VERSION, RUNTIMES} from './runtimes.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // The downloaded runtimes and libraries serve every plugin of the repository.

@@ -1,32 +1,27 @@
-// One build: the server bundle (a single JS file), the launchers that run it with the host's Node.js, the
-// webapp (if plugin.json has one), and the portable bundle dist/<id>-<version>.tar.gz; with --test-plugin,
-// the conformance test plugin laid out as a plugin directory. `npm run dist` (scripts/dist.mjs) runs this,
-// then adds the standalone bundles.
+// `mattermost-plugin-node build`: the server bundle (a single JS file), the launchers that run it with the
+// server's Node.js, the webapp (if plugin.json has one), and the portable bundle
+// <dir>/dist/<id>-<version>.tar.gz. `mattermost-plugin-node dist` (dist.mjs) runs this, then adds the
+// standalone bundles.
 //
-//   node scripts/build.mjs [--plugin <dir>] [--test-plugin]
-//
-// --plugin: the plugin's directory (plugin.json, package.json, server/main.ts, optional webapp/src/index.tsx
-// and assets/); the default is the repository root (Trigger Word Alerts). Its outputs go to <dir>/server/dist,
-// <dir>/webapp/dist and <dir>/dist.
+// The plugin's directory holds plugin.json, package.json, server/main.ts, and optionally assets/ and, when
+// plugin.json has a webapp, webapp/src/index.tsx (or index.ts). Outputs go to <dir>/server/dist,
+// <dir>/webapp/dist (where plugin.json's webapp.bundle_path says) and <dir>/dist.
 import {build} from 'esbuild';
 import {chmodSync, existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 
-import {buildWebapp} from './webapp.mjs';
 import {asciiOutput} from './ascii.mjs';
-import {bundleManifest, packBundle, readCheckedManifest, stageBundle} from './bundle.mjs';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import {bundleManifest, packBundle, readCheckedManifest, shown, stageBundle} from './bundle.mjs';
+import {buildWebapp} from './webapp.mjs';
 
 /** The platforms the portable bundle has a launcher for: any server with a POSIX shell and Node.js 20+. */
-const LAUNCHER_PLATFORMS = ['linux-amd64', 'linux-arm64', 'darwin-amd64', 'darwin-arm64'];
+export const LAUNCHER_PLATFORMS = ['linux-amd64', 'linux-arm64', 'darwin-amd64', 'darwin-arm64'];
 
 // The launcher is what the server executes (no arguments, the server's working directory). It finds the
 // bundle next to itself and runs it with the host's Node.js, after checking there is one and that it is
 // new enough (`node --version` costs a few ms; an old Node would fail on the bundle with a syntax error
 // nobody can act on). The "[ERROR]" prefix makes go-plugin log the line at error level in the server log.
-const launcher = `#!/bin/sh
+export const LAUNCHER = `#!/bin/sh
 # Without external commands (dirname), so that an empty PATH still gets the message below.
 case $0 in
     */*) dir=\${0%/*} ;;
@@ -54,7 +49,11 @@ fi
 exec node "$dir/plugin.cjs" "$@"
 `;
 
-async function bundleServer(entry, outDir) {
+/**
+ * Bundles the server entry point (a plugin's server/main.ts) into outDir/plugin.cjs, CommonJS for Node.js
+ * 20, and writes the launchers plugin-<platform> next to it. outDir is emptied first.
+ */
+export async function bundleServer(entry, outDir) {
     rmSync(outDir, {recursive: true, force: true});
     mkdirSync(outDir, {recursive: true});
     await build({
@@ -62,7 +61,8 @@ async function bundleServer(entry, outDir) {
         outfile: path.join(outDir, 'plugin.cjs'),
         bundle: true,
         platform: 'node',
-        // workspace packages resolve to their TypeScript sources
+        // mattermost-plugin-node (and any workspace package that has the condition) resolves to its
+        // TypeScript sources, which the package publishes next to dist/
         conditions: ['development'],
         format: 'cjs',
         target: 'node20',
@@ -71,7 +71,7 @@ async function bundleServer(entry, outDir) {
         // A smaller script for V8 to read, hold and cache (≈ 0.6 MB of 2.7); names stay, so a stack trace
         // still names its functions, and the source map (linked, not shipped) gives file and line.
         minifyWhitespace: true,
-        // ASCII, so that V8 holds the script as one byte per character (sea/ascii.mjs escapes the
+        // ASCII, so that V8 holds the script as one byte per character (ascii.mjs escapes the
         // regular expression literals esbuild leaves as written; it reads the metafile's outputs).
         charset: 'ascii',
         metafile: true,
@@ -81,15 +81,15 @@ async function bundleServer(entry, outDir) {
     });
     for (const platform of LAUNCHER_PLATFORMS) {
         const launcherPath = path.join(outDir, `plugin-${platform}`);
-        writeFileSync(launcherPath, launcher);
+        writeFileSync(launcherPath, LAUNCHER);
         chmodSync(launcherPath, 0o755);
     }
 }
 
 /**
  * The portable bundle <plugin>/dist/<id>-<version>.tar.gz: the bundled JavaScript and one launcher per
- * platform in LAUNCHER_PLATFORMS, for servers that have Node.js 20+. Source maps stay out. (`npm run dist`
- * adds the standalone bundles, which embed Node.js.)
+ * platform in LAUNCHER_PLATFORMS, for servers that have Node.js 20+. Source maps stay out. (dist.mjs adds
+ * the standalone bundles, which embed Node.js.) Returns the file and its size.
  */
 function packagePortableBundle(pluginDir, manifest) {
     const serverFiles = {'server/dist/plugin.cjs': path.join(pluginDir, 'server/dist/plugin.cjs')};
@@ -104,57 +104,29 @@ function packagePortableBundle(pluginDir, manifest) {
     const out = path.join(pluginDir, 'dist', `${manifest.id}-${manifest.version}.tar.gz`);
     const size = packBundle(stagingRoot, manifest.id, out);
     rmSync(stagingRoot, {recursive: true, force: true});
-    console.log(`bundle: ${path.relative(root, out)} (${size} bytes)`);
+    console.log(`bundle: ${shown(out)} (${size} bytes)`);
+    return {file: out, bytes: size};
 }
 
 /** The webapp half, built to where plugin.json's webapp.bundle_path says. */
 async function buildPluginWebapp(pluginDir, manifest) {
     const entry = ['webapp/src/index.tsx', 'webapp/src/index.ts'].map((f) => path.join(pluginDir, f)).find((f) => existsSync(f));
     if (!entry) {
-        throw new Error(`${path.relative(root, pluginDir) || '.'}/plugin.json has a webapp, but there is no webapp/src/index.tsx or index.ts`);
+        throw new Error(`${shown(pluginDir)}/plugin.json has a webapp, but there is no webapp/src/index.tsx or index.ts`);
     }
-    await buildWebapp({entry, outfile: path.join(pluginDir, manifest.webapp.bundle_path)});
+    await buildWebapp({entry, outfile: path.join(pluginDir, manifest.webapp.bundle_path), root: pluginDir});
 }
 
-/** The directory of --plugin <dir> (or --plugin=<dir>), relative to the working directory; default the repository root. */
-function pluginDirArg(argv) {
-    const i = argv.findIndex((a) => a === '--plugin' || a.startsWith('--plugin='));
-    if (i < 0) {
-        return root;
-    }
-    const value = argv[i].includes('=') ? argv[i].slice('--plugin='.length) : argv[i + 1];
-    if (!value) {
-        throw new Error('--plugin needs a directory');
-    }
-    return path.resolve(value);
-}
-
-const testPlugin = process.argv.includes('--test-plugin');
-if (testPlugin) {
-    const dir = path.join(root, 'test/conformance/build/tsplugin');
-    rmSync(dir, {recursive: true, force: true});
-    await bundleServer(path.join(root, 'test/conformance/testplugin/main.ts'), path.join(dir, 'server/dist'));
-    writeFileSync(
-        path.join(dir, 'plugin.json'),
-        JSON.stringify(
-            {
-                id: 'com.example.conformance',
-                name: 'Conformance test plugin',
-                version: '0.0.1',
-                server: {executables: {'linux-amd64': 'server/dist/plugin-linux-amd64'}},
-            },
-            null,
-            2,
-        ),
-    );
-    console.log(`built test plugin in ${path.relative(root, dir)}`);
-} else {
-    const pluginDir = pluginDirArg(process.argv.slice(2));
+/**
+ * The whole build of the plugin in pluginDir: server bundle and launchers, webapp, portable bundle.
+ * Returns the manifest and the portable bundle's file and size.
+ */
+export async function buildPlugin(pluginDir) {
     const manifest = readCheckedManifest(pluginDir);
     await bundleServer(path.join(pluginDir, 'server/main.ts'), path.join(pluginDir, 'server/dist'));
     if (manifest.webapp) {
         await buildPluginWebapp(pluginDir, manifest);
     }
-    console.log(`built ${manifest.id} ${manifest.version}: ${path.relative(root, path.join(pluginDir, 'server/dist/plugin.cjs'))}`);
-    packagePortableBundle(pluginDir, manifest);
+    console.log(`built ${manifest.id} ${manifest.version}: ${shown(path.join(pluginDir, 'server/dist/plugin.cjs'))}`);
+    return {manifest, portable: packagePortableBundle(pluginDir, manifest)};
 }

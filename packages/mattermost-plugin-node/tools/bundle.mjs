@@ -7,6 +7,9 @@ import {execFileSync} from 'node:child_process';
 import {chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 
+/** A path as the tools print it: relative to the working directory, so that no message names a machine's folders. */
+export const shown = (p) => path.relative(process.cwd(), p) || '.';
+
 /** Mattermost's default upload limit (FileSettings.MaxFileSize: 100 MiB). */
 export const UPLOAD_LIMIT_BYTES = 100 * 1024 * 1024;
 

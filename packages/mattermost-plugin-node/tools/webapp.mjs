@@ -1,4 +1,4 @@
-// Builds the webapp half of the plugin: webapp/src/index.tsx -> webapp/dist/main.js (IIFE, minified).
+// Builds a Mattermost plugin's webapp half: its entry (webapp/src/index.tsx) -> one IIFE file (minified).
 //
 // React, ReactDOM, Redux and ReactRedux are not bundled: the Mattermost webapp puts its own copies on window
 // (window.React, ...) for plugins, and a second React would break hooks. That React is 17.0.2 in Mattermost
@@ -9,16 +9,14 @@
 // window.ReactJSXRuntime and asks plugins to use it; older lines provide none, so the bundle falls back to a
 // few lines over window.React.createElement, which makes the same elements on 17, 18 and 19.
 //
-// Usage: node scripts/build-webapp.mjs [--dev] [--outfile=PATH]
-//   --dev: not minified, with an inline source map; --outfile: somewhere else than webapp/dist/main.js
+// build.mjs runs it for a plugin whose plugin.json has a webapp; buildWebapp() is for other callers too.
 import {readFileSync, statSync, mkdirSync} from 'node:fs';
 import path from 'node:path';
-import {fileURLToPath, pathToFileURL} from 'node:url';
 import {gzipSync} from 'node:zlib';
 
 import * as esbuild from 'esbuild';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import {shown} from './bundle.mjs';
 
 /** Bare import -> the window global the Mattermost webapp provides to plugins. */
 export const HOST_GLOBALS = {
@@ -31,7 +29,7 @@ export const HOST_GLOBALS = {
 
 /**
  * What the plugin may import from the host's React, by module: the exports React 17.0.2, 18 and 19 all have
- * (test/unit/webapp/host_api.test.ts checks this against the three packages). Not here, because 17 lacks them:
+ * (the repository's test/unit/webapp/host_api.test.ts checks this against the three packages). Not here, because 17 lacks them:
  * useSyncExternalStore, useId, useInsertionEffect, useTransition, useDeferredValue, startTransition, use,
  * createRoot, hydrateRoot; nor createFactory, render or findDOMNode, which 19 dropped.
  */
@@ -137,18 +135,22 @@ function explainHostApiErrors(failure) {
 }
 
 /**
- * @param {{outfile?: string, minify?: boolean, quiet?: boolean, entry?: string}} [options] entry: another entry point (tests)
+ * Builds entry into outfile. dev: not minified, with an inline source map. root: the folder esbuild works
+ * in (file names in messages are relative to it; default the working directory). quiet: no output.
+ * @param {{entry: string, outfile: string, dev?: boolean, root?: string, quiet?: boolean}} options
  * @returns {Promise<{outfile: string, bytes: number, gzipBytes: number}>}
  */
-export async function buildWebapp(options = {}) {
-    const outfile = options.outfile ?? path.join(root, 'webapp/dist/main.js');
-    const minify = options.minify ?? true;
+export async function buildWebapp({entry, outfile, dev = false, root = process.cwd(), quiet = false}) {
+    if (!entry || !outfile) {
+        throw new Error('buildWebapp needs an entry and an outfile');
+    }
+    const minify = !dev;
     mkdirSync(path.dirname(outfile), {recursive: true});
     let result;
     try {
         result = await esbuild.build({
             absWorkingDir: root,
-            entryPoints: [options.entry ?? path.join(root, 'webapp/src/index.tsx')],
+            entryPoints: [entry],
             outfile,
             bundle: true,
             format: 'iife',
@@ -162,7 +164,7 @@ export async function buildWebapp(options = {}) {
             metafile: true,
             // `React.useId()` through a namespace import is as wrong as `import {useId}`: an error, not a warning.
             logOverride: {'import-is-undefined': 'error'},
-            logLevel: options.quiet ? 'silent' : 'warning',
+            logLevel: quiet ? 'silent' : 'warning',
         });
     } catch (failure) {
         throw explainHostApiErrors(failure);
@@ -177,17 +179,8 @@ export async function buildWebapp(options = {}) {
 
     const bytes = statSync(outfile).size;
     const gzipBytes = gzipSync(readFileSync(outfile)).length;
-    if (!options.quiet) {
-        console.log(`${path.relative(root, outfile)}: ${bytes} bytes (${gzipBytes} gzipped)`);
+    if (!quiet) {
+        console.log(`${shown(outfile)}: ${bytes} bytes (${gzipBytes} gzipped)`);
     }
     return {outfile, bytes, gzipBytes};
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-    const dev = process.argv.includes('--dev');
-    const out = process.argv.find((a) => a.startsWith('--outfile='));
-    buildWebapp({minify: !dev, outfile: out ? path.resolve(out.slice('--outfile='.length)) : undefined}).catch((err) => {
-        console.error(err instanceof Error ? err.message : err);
-        process.exit(1);
-    });
 }

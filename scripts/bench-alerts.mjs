@@ -1,6 +1,6 @@
 // npm run bench:alerts — posts per second through the alerts path, in two parts, 1 000 users x 5 words in
 // one channel; 9 posts in 10 match nobody, 1 in 10 names 1-3 users' words. Builds the product first
-// (scripts/build.mjs: plugin.json, server/dist, assets, webapp/dist).
+// (mattermost-plugin-node build: plugin.json, server/dist, assets, webapp/dist).
 //   node scripts/bench-alerts.mjs [posts]        (posts: part 1 only, default 20000)
 //
 // Part 1, IN-PROCESS: Notifier.onPosted (version-stamp read, cached matcher, match, snooze from the channel
@@ -30,7 +30,7 @@ const step = (cmd, args, cwd) => {
         process.exit(res.status ?? 1);
     }
 };
-step('node', ['scripts/build.mjs'], root);
+step(process.execPath, ['packages/mattermost-plugin-node/tools/cli.mjs', 'build'], root);
 console.log('\n==== part 1/2: IN-PROCESS (Notifier.onPosted, no host RPC) ====');
 const dir = mkdtempSync(path.join(tmpdir(), 'bench-alerts-'));
 const out = path.join(dir, 'alerts.mjs');

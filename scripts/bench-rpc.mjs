@@ -4,7 +4,8 @@
 //   node scripts/bench-rpc.mjs                    the test plugin runs on the Node.js on the PATH (as the
 //                                                 portable bundle does on a server)
 //   node scripts/bench-rpc.mjs --embedded-node    on the Node.js the standalone bundles embed (see
-//                                                 sea/runtimes.mjs), for this machine's platform
+//                                                 mattermost-plugin-node's tools/runtimes.mjs), for
+//                                                 this machine's platform
 //   node scripts/bench-rpc.mjs --busy-cpus        with one lowest-priority busy loop per CPU beside it: no
 //                                                 CPU ever idles, so no round trip pays for waking an idle
 //                                                 (virtual) CPU. Separates that cost from the plugins' own
@@ -16,7 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
-import {extractRuntime, hostPlatform, NODE_VERSION} from './sea/runtimes.mjs';
+import {cacheDir, runtimesCache} from '../packages/mattermost-plugin-node/tools/cache.mjs';
+import {extractRuntime, hostPlatform, NODE_VERSION} from '../packages/mattermost-plugin-node/tools/runtimes.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const embedded = process.argv.includes('--embedded-node');
@@ -33,7 +35,7 @@ let binDir;
 if (embedded) {
     // The test plugin's launcher runs the first `node` on its PATH, which go-plugin passes on from here.
     binDir = mkdtempSync(path.join(os.tmpdir(), 'bench-rpc-node-'));
-    await extractRuntime(hostPlatform(), path.join(root, '.cache', 'node-runtimes'), path.join(binDir, 'node'));
+    await extractRuntime(hostPlatform(), runtimesCache(cacheDir()), path.join(binDir, 'node'));
     env = {...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}`};
     console.log(`test plugin on Node.js ${NODE_VERSION} (the standalone bundles' runtime)`);
 }

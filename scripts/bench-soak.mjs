@@ -60,7 +60,7 @@ function parseArgs(argv) {
 
 const opts = parseArgs(process.argv.slice(2));
 if (opts.build) {
-    const res = spawnSync('node', ['scripts/build.mjs'], {cwd: root, stdio: 'inherit'});
+    const res = spawnSync(process.execPath, ['packages/mattermost-plugin-node/tools/cli.mjs', 'build'], {cwd: root, stdio: 'inherit'});
     if (res.status !== 0) {
         process.exit(res.status ?? 1);
     }

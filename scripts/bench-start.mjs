@@ -10,7 +10,7 @@ import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
-import {hostPlatform} from './sea/runtimes.mjs';
+import {hostPlatform} from '../packages/mattermost-plugin-node/tools/runtimes.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -25,9 +25,9 @@ const step = (cmd, argv, cwd, env = {}) => {
 if (!args.includes('--no-build')) {
     const execArgv = args.indexOf('--exec-argv');
     const extra = execArgv >= 0 ? ['--exec-argv', args[execArgv + 1] ?? ''] : [];
-    step(process.execPath, ['scripts/dist.mjs', '--platforms', hostPlatform(), ...extra], root);
+    step(process.execPath, ['packages/mattermost-plugin-node/tools/cli.mjs', 'dist', '--platforms', hostPlatform(), ...extra], root);
     // The runtime alone (BenchmarkRuntimeAlone): examples/hello, the smallest plugin on the package.
-    step(process.execPath, ['scripts/dist.mjs', '--plugin', 'examples/hello', '--platforms', hostPlatform(), ...extra], root);
+    step(process.execPath, ['packages/mattermost-plugin-node/tools/cli.mjs', 'dist', '--plugin', 'examples/hello', '--platforms', hostPlatform(), ...extra], root);
 }
 const helloDist = path.join(root, 'examples/hello/dist');
 // go test prints its own summary after the benchmark's output: the JSON line is moved to the very end.

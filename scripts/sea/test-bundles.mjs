@@ -20,7 +20,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 import {DEFAULT_CACHE_DIR, ensureRootfsTarball, removeTree, unpackRootfs} from './minbase.mjs';
-import {hostPlatform} from './runtimes.mjs';
+import {hostPlatform} from '../../packages/mattermost-plugin-node/tools/runtimes.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const distDir = path.join(root, 'dist');

@@ -4,7 +4,7 @@ import {existsSync, readdirSync, statSync} from 'node:fs';
 import path from 'node:path';
 
 /** What `npm run dist` reads, relative to the repository root (generated output excluded). */
-const INPUTS = ['server', 'webapp/src', 'assets', 'plugin.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/build-webapp.mjs', 'scripts/dist.mjs', 'scripts/sea'];
+const INPUTS = ['server', 'webapp/src', 'assets', 'plugin.json', 'package-lock.json', 'packages/mattermost-plugin-node/src', 'packages/mattermost-plugin-node/tools'];
 const SKIP = new Set(['dist', 'node_modules']);
 
 function newest(file: string, best: {file: string; mtimeMs: number}): {file: string; mtimeMs: number} {

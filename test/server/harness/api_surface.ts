@@ -28,13 +28,13 @@ export interface CallError {
 
 export type CallAnswer = {status: number; result?: unknown; error?: CallError; message?: string};
 
-/** Builds the portable bundle (`node scripts/build.mjs --plugin test/server/apiplugin`) and returns its file. */
+/** Builds the portable bundle (`mattermost-plugin-node build --plugin test/server/apiplugin`) and returns its file. */
 export function buildApiPlugin(): string {
-    execFileSync(process.execPath, [path.join(repoRoot, 'scripts/build.mjs'), '--plugin', path.relative(repoRoot, apiPluginDir)], {cwd: repoRoot, stdio: 'pipe'});
+    execFileSync(process.execPath, [path.join(repoRoot, 'packages/mattermost-plugin-node/tools/cli.mjs'), 'build', '--plugin', path.relative(repoRoot, apiPluginDir)], {cwd: repoRoot, stdio: 'pipe'});
     const manifest = JSON.parse(readFileSync(path.join(apiPluginDir, 'plugin.json'), 'utf8')) as {version: string};
     const file = path.join(apiPluginDir, 'dist', `${apiPluginId}-${manifest.version}.tar.gz`);
     if (!existsSync(file)) {
-        throw new BundleError(`scripts/build.mjs did not write ${file}`);
+        throw new BundleError(`mattermost-plugin-node build did not write ${file}`);
     }
     return file;
 }

@@ -1,6 +1,6 @@
 // The example plugin examples/hello on a real server: its standalone linux-amd64 bundle from
-// examples/hello/dist (built by `node scripts/dist.mjs --plugin examples/hello --platforms linux-amd64`),
-// installed as an admin would, and /hello run as a client runs it.
+// examples/hello/dist (built by `npm run dist:hello`), installed as an admin would, and /hello run as a
+// client runs it.
 import {execFileSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
@@ -20,7 +20,7 @@ export function helloDistBundle(): string {
     const index = distIndex(path.join(helloDir, 'dist'));
     const b = index.bundles.find((x) => x.kind === 'standalone' && x.platforms.includes('linux-amd64'));
     if (!b) {
-        throw new BundleError('examples/hello/dist has no linux-amd64 bundle: run `node scripts/dist.mjs --plugin examples/hello --platforms linux-amd64`');
+        throw new BundleError('examples/hello/dist has no linux-amd64 bundle: run `npm run dist:hello`');
     }
     return path.join(index.dir, b.file);
 }

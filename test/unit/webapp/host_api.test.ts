@@ -1,5 +1,6 @@
 // The build's guard on the host's React: the plugin may import from react, react-dom and react-dom/client only
-// what React 17.0.2, 18 and 19 all have (scripts/build-webapp.mjs, HOST_API), and anything else fails the build.
+// what React 17.0.2, 18 and 19 all have (HOST_API in mattermost-plugin-node's tools/webapp.mjs), and anything
+// else fails the build.
 // The runtime side, the bundle actually running on each of them, is host_react.test.ts.
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -8,7 +9,7 @@ import vm from 'node:vm';
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 
-import {buildWebapp, HOST_API} from '../../../scripts/build-webapp.mjs';
+import {buildWebapp, HOST_API} from '../../../packages/mattermost-plugin-node/tools/webapp.mjs';
 import {HOST_REACTS, hostReactScript} from '../../e2e/host-react.mjs';
 
 let dir: string;
@@ -61,7 +62,8 @@ describe('HOST_API', () => {
 
 describe('the webapp build', () => {
     it('builds the plugin, which keeps to HOST_API', async () => {
-        const result = await buildWebapp({outfile: path.join(dir, 'main.js'), quiet: true});
+        const entry = path.resolve(__dirname, '../../../webapp/src/index.tsx');
+        const result = await buildWebapp({entry, outfile: path.join(dir, 'main.js'), quiet: true});
         expect(result.bytes).toBeGreaterThan(10_000);
     });
 

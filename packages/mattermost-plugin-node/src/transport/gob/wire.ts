@@ -4,6 +4,7 @@
  * (hi, lo) 32-bit halves and only become BigInt when they do not fit a double exactly.
  */
 import {GobError} from './errors.js';
+import {decodeUtf8, type NativeSlices} from './utf8.js';
 
 const TWO_32 = 4294967296;
 /** hi word limit below which hi * 2^32 + lo is an exact double (value < 2^53). */
@@ -29,14 +30,6 @@ function asNodeBuffer(u8: Uint8Array): Buffer {
     return Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
 }
 
-/**
- * Buffer's UTF-8 slice without toString's argument handling and encoding lookup, which cost more than the
- * conversion itself for the short strings gob carries (ids, names). Same decoding (invalid bytes become
- * U+FFFD) as toString('utf8'). Present on Buffer in every Node.js since 0.x, but not in its typings.
- */
-interface Utf8Sliceable {
-    utf8Slice(start: number, end: number): string;
-}
 
 export class ByteWriter {
     buf: Uint8Array;
@@ -229,7 +222,9 @@ export class ByteWriter {
  */
 export class WireReader {
     buf: Uint8Array = new Uint8Array(0);
-    node: Buffer & Utf8Sliceable = Buffer.alloc(0) as Buffer & Utf8Sliceable;
+    // Buffer's slices skip toString's argument handling and encoding lookup, which cost more than the
+    // conversion itself for the short strings gob carries (ids, names).
+    node: Buffer & NativeSlices = Buffer.alloc(0) as Buffer & NativeSlices;
     pos = 0;
     end = 0;
     // Scratch result of readUintParts, kept in fields to avoid allocating a tuple per integer.
@@ -238,7 +233,7 @@ export class WireReader {
 
     setBuffer(buf: Uint8Array): void {
         this.buf = buf;
-        this.node = asNodeBuffer(buf) as Buffer & Utf8Sliceable;
+        this.node = asNodeBuffer(buf) as Buffer & NativeSlices;
     }
 
     protected readUintParts(): void {
@@ -380,7 +375,7 @@ export class WireReader {
             }
             return s;
         }
-        return this.node.utf8Slice(p, p + n);
+        return decodeUtf8(this.buf, this.node, p, p + n);
     }
 }
 

@@ -274,10 +274,28 @@ export class RpcServer {
 }
 
 /**
+ * A stream that takes each received chunk straight to a callback and a message straight to the wire
+ * (yamux's Stream): what a call costs besides the codec is then mostly the socket.
+ */
+interface MessageStream extends Duplex {
+    setDataSink(sink: (chunk: Buffer) => void): void;
+    sendMessage(parts: Uint8Array[]): void;
+}
+
+function isMessageStream(stream: Duplex): stream is MessageStream {
+    const s = stream as Partial<MessageStream>;
+    return typeof s.setDataSink === 'function' && typeof s.sendMessage === 'function';
+}
+
+/**
  * A header and its body must be adjacent on the stream. Corked, the two writes leave as one yamux frame
  * without copying a (possibly large) body into a joined buffer first.
  */
 function writePair(stream: Duplex, header: Uint8Array, body: Uint8Array): void {
+    if (isMessageStream(stream)) {
+        stream.sendMessage([header, body]);
+        return;
+    }
     stream.cork();
     stream.write(header);
     stream.write(body);

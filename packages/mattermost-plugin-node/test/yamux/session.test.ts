@@ -254,6 +254,71 @@ describe('flow control', () => {
     });
 });
 
+describe('direct data sink and whole-message sends (net/rpc)', () => {
+    it('hands queued and later chunks to the sink in order, returns the window, and still ends', async () => {
+        const r = await raw({client: false});
+        const got = streamEvent(r.session);
+        r.send(frame(FrameType.WindowUpdate, Flag.SYN, 1, 0));
+        const s = await got;
+        r.send(frame(FrameType.Data, 0, 1, 5, Buffer.from('early')));
+        await sleep(30); // queued: nobody reads yet
+        const parts: Buffer[] = [];
+        let dataEvents = 0;
+        s.on('data', () => dataEvents++);
+        s.setDataSink((c) => parts.push(Buffer.from(c)));
+        expect(Buffer.concat(parts).toString()).toBe('early');
+        // Four full windows through the sink: only possible if each chunk counts as consumed at once.
+        const big = pattern(65536);
+        for (let i = 0; i < 16; i++) {
+            r.send(frame(FrameType.Data, 0, 1, 65536, big));
+            if (i % 4 === 3) {
+                await r.log.waitCond(
+                    () => r.log.frames.filter((f) => f.type === FrameType.WindowUpdate && f.streamId === 1).reduce((a, f) => a + f.length, 0) >= (i + 1) * 65536 - WINDOW / 2,
+                );
+            }
+        }
+        r.send(frame(FrameType.Data, Flag.FIN, 1, 4, Buffer.from('last')));
+        await once(s, 'end');
+        const want = Buffer.concat([Buffer.from('early'), ...Array.from({length: 16}, () => big), Buffer.from('last')]);
+        expect(Buffer.concat(parts).equals(want)).toBe(true);
+        expect(dataEvents).toBe(0);
+        expect(r.session.isClosed).toBe(false);
+    });
+
+    it('sends a message as one Data frame with one socket write, carrying a pending ACK', async () => {
+        const r = await raw({client: false});
+        r.session.on('stream', (st: Stream) => {
+            let calls = 0;
+            const orig = r.conn.write.bind(r.conn) as (...a: unknown[]) => boolean;
+            (r.conn as unknown as {write: (...a: unknown[]) => boolean}).write = (...a: unknown[]) => {
+                calls++;
+                return orig(...a);
+            };
+            st.sendMessage([Uint8Array.from([1, 2, 3]), Buffer.from('body')]);
+            expect(calls).toBe(1);
+        });
+        r.send(frame(FrameType.WindowUpdate, Flag.SYN, 1, 0));
+        const f = await r.log.waitFor((x) => x.type === FrameType.Data);
+        expect([...f.payload]).toEqual([1, 2, 3, ...Buffer.from('body')]);
+    });
+
+    it('keeps a message behind a write that waits for the window, and sends it whole once the window opens', async () => {
+        const r = await raw({client: true});
+        const s = r.session.openStream();
+        await r.log.waitFor((f) => f.flags === Flag.SYN);
+        const first = pattern(WINDOW - 10);
+        s.write(first);
+        s.write(pattern(100, 7)); // 90 bytes of it wait for the window
+        s.sendMessage([Buffer.from('after')]);
+        await sleep(30);
+        expect(r.log.dataBytes(s.id)).toBe(WINDOW);
+        r.send(frame(FrameType.WindowUpdate, Flag.ACK, s.id, WINDOW));
+        await r.log.waitCond(() => r.log.dataBytes(s.id) === WINDOW - 10 + 100 + 5);
+        const got = Buffer.concat(r.log.frames.filter((f) => f.type === FrameType.Data).map((f) => f.payload));
+        expect(got.equals(Buffer.concat([first, pattern(100, 7), Buffer.from('after')]))).toBe(true);
+    });
+});
+
 describe('ping and keepalive', () => {
     it('answers a ping SYN with an ACK carrying the same opaque value', async () => {
         const r = await raw({client: false});

@@ -277,33 +277,26 @@ export class Session extends EventEmitter {
         this.conn.write(encodeHeader(type, flags, streamId, length));
     }
 
-    private sendData(streamId: number, flags: number, payload: Buffer | Buffer[], total: number): boolean {
+    private sendData(streamId: number, flags: number, payload: Uint8Array | Uint8Array[], total: number): boolean {
         if (this.closed) {
             return true;
         }
         const conn = this.conn;
+        const pieces = Array.isArray(payload) ? payload : [payload];
         if (total <= COPY_LIMIT) {
             const out = Buffer.allocUnsafe(HEADER_SIZE + total);
             encodeHeader(FrameType.Data, flags, streamId, total, out, 0);
-            if (Buffer.isBuffer(payload)) {
-                payload.copy(out, HEADER_SIZE);
-            } else {
-                let off = HEADER_SIZE;
-                for (const b of payload) {
-                    b.copy(out, off);
-                    off += b.length;
-                }
+            let off = HEADER_SIZE;
+            for (const b of pieces) {
+                out.set(b, off);
+                off += b.length;
             }
             return conn.write(out);
         }
         conn.cork();
         let ok = conn.write(encodeHeader(FrameType.Data, flags, streamId, total));
-        if (Buffer.isBuffer(payload)) {
-            ok = conn.write(payload);
-        } else {
-            for (const b of payload) {
-                ok = conn.write(b);
-            }
+        for (const b of pieces) {
+            ok = conn.write(b);
         }
         conn.uncork();
         return ok && !conn.writableNeedDrain;

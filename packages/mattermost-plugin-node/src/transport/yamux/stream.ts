@@ -8,7 +8,7 @@ export interface StreamHost {
     /** Writes a header-only frame. */
     sendHeader(type: number, flags: number, streamId: number, length: number): void;
     /** Writes one Data frame (header + the given payload pieces, `total` bytes); false = wait for drain. */
-    sendData(streamId: number, flags: number, payload: Buffer | Buffer[], total: number): boolean;
+    sendData(streamId: number, flags: number, payload: Uint8Array | Uint8Array[], total: number): boolean;
     /** Calls `cb` once the connection has drained (or with an error when the session dies). */
     whenDrained(cb: (err?: Error | null) => void): void;
     /** The stream is finished with the session (both FINs, RST, or destroyed). */
@@ -42,6 +42,9 @@ export function connectionResetError(): YamuxError {
  * Flow control: never more Data than the peer's window; a write that does not fit waits
  * (its callback is held) until a WindowUpdate arrives. Received data counts as consumed when
  * it is handed to the Readable side (push accepted); WindowUpdates follow Go's rule.
+ *
+ * A consumer that handles every chunk at once (net/rpc) can skip the Readable and Writable machinery,
+ * which is a measurable part of a hook round trip: `setDataSink` and `sendMessage`.
  */
 export class Stream extends Duplex {
     readonly id: number;
@@ -64,12 +67,73 @@ export class Stream extends Duplex {
     private queuedBytes = 0;
     private pendingWrite: PendingWrite | null = null;
     private pendingFinal: Callback | null = null;
+    private sink: ((chunk: Buffer) => void) | null = null;
 
     /** @internal */
     constructor(host: StreamHost, id: number) {
         super({allowHalfOpen: true, emitClose: true, autoDestroy: true});
         this._host = host;
         this.id = id;
+    }
+
+    /**
+     * Hands every chunk received from now on to `sink`, synchronously and in order, instead of to the
+     * Readable side (no 'data' events; 'end', 'close' and 'error' still come as usual, once the stream
+     * is flowing). Data received before the call is handed over first. A chunk counts as consumed when
+     * `sink` returns, so the peer's window never waits on a reader.
+     */
+    setDataSink(sink: (chunk: Buffer) => void): void {
+        this.sink = sink;
+        const q = this.queue;
+        for (let i = this.queueHead; i < q.length && !this.destroyed; i++) {
+            this.queuedBytes -= q[i]!.length;
+            sink(q[i]!);
+        }
+        this.queue = [];
+        this.queueHead = 0;
+        this.queuedBytes = 0;
+        if (this.remoteFin) {
+            this.pushEnd();
+        }
+        this.sendWindowUpdate(false);
+    }
+
+    /**
+     * Writes `parts` as one message. When nothing is waiting on the Writable side and the peer's window
+     * takes it all, it goes straight to the session as one Data frame; otherwise it goes through write(),
+     * which keeps it in order behind whatever waits. Like write() without a callback, it does not wait for
+     * the connection to drain.
+     */
+    sendMessage(parts: Uint8Array[]): void {
+        let total = 0;
+        for (const p of parts) {
+            total += p.length;
+        }
+        const host = this._host;
+        if (
+            host !== null &&
+            total > 0 &&
+            total <= this._sendWindow &&
+            !this.pendingWrite &&
+            !this._synWaiting &&
+            !this.isReset &&
+            !this.localFin &&
+            !this.destroyed &&
+            !this.writableEnded &&
+            this.writableLength === 0 &&
+            this.writableCorked === 0
+        ) {
+            this._sendWindow -= total;
+            const flags = this.pendingFlags;
+            this.pendingFlags = 0;
+            host.sendData(this.id, flags, parts, total);
+            return;
+        }
+        this.cork();
+        for (const p of parts) {
+            this.write(p);
+        }
+        this.uncork();
     }
 
     /** Sends RST: both directions fail on both sides. */
@@ -131,6 +195,11 @@ export class Stream extends Duplex {
     _onData(piece: Buffer): void {
         this._recvWindow -= piece.length;
         if (this.remoteFin || this._gone || this.destroyed) {
+            return;
+        }
+        if (this.sink !== null) {
+            this.sink(piece);
+            this.sendWindowUpdate(false);
             return;
         }
         if (this.wantData && this.queuedBytes === 0) {

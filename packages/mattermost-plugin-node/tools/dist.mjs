@@ -33,10 +33,10 @@ export const UNSIGNED_PLATFORMS = new Set(['darwin-amd64']);
 /**
  * Node.js options baked into every standalone executable (the SEA config's execArgv).
  * --max-semi-space-size=1 (MiB: V8's young generation, whose two semi-spaces may otherwise grow to 16 MiB
- * each on 64-bit under a stream of hooks): measured with `npm run bench:start` (two runs each, with the
- * lazy runtime and the ASCII bundle, load 2.5-6), RSS after activation 75.6 / 77.4 MiB against 79.4 / 78.3
- * without, after 1 000 hooks 85.8 / 87.2 against 101.0 / 97.9, after 10 000 hooks 93.5 / 94.3 against
- * 106.9 / 105.3; the plugin's CPU per hook round trip (`bench:rpc --embedded-node` with the option in
+ * each on 64-bit under a stream of hooks): measured with `npm run bench:start` of this package's repository
+ * (two runs each, with the lazy runtime and the ASCII bundle, load 2.5-6), RSS after activation 75.6 /
+ * 77.4 MiB against 79.4 / 78.3 without, after 1 000 hooks 85.8 / 87.2 against 101.0 / 97.9, after 10 000
+ * hooks 93.5 / 94.3 against 106.9 / 105.3; the plugin's CPU per hook round trip (`bench:rpc --embedded-node` with the option in
  * NODE_OPTIONS, load 3.7-5.1) within the noise, 0-5 % more. Not taken: --optimize-for-size (≈ 3 MiB for
  * 10-15 % slower hooks) and a --max-old-space-size cap (it would crash the plugin on a large word list
  * instead of letting it use memory).

@@ -29,9 +29,10 @@ export const HOST_GLOBALS = {
 
 /**
  * What the plugin may import from the host's React, by module: the exports React 17.0.2, 18 and 19 all have
- * (the repository's test/unit/webapp/host_api.test.ts checks this against the three packages). Not here, because 17 lacks them:
- * useSyncExternalStore, useId, useInsertionEffect, useTransition, useDeferredValue, startTransition, use,
- * createRoot, hydrateRoot; nor createFactory, render or findDOMNode, which 19 dropped.
+ * (the package repository's test/unit/webapp/host_api.test.ts checks this against the three packages). Not
+ * here, because 17 lacks them: useSyncExternalStore, useId, useInsertionEffect, useTransition,
+ * useDeferredValue, startTransition, use, createRoot, hydrateRoot; nor createFactory, render or
+ * findDOMNode, which 19 dropped.
  */
 export const HOST_API = {
     react: [

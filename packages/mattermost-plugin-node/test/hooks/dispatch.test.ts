@@ -176,6 +176,39 @@ describe('generated-wire hooks, served from the table', () => {
         await expect(h.client.call('Plugin.OnSendDailyTelemetry', t.struct('Z', []), {})).resolves.toEqual({});
     });
 
+    it('answers async hooks once they settle, takes any thenable, and calls hooks on the plugin object', async () => {
+        class Plugin {
+            readonly prefix = 'hi';
+            failNext = false;
+            async userWillLogIn(_c: unknown, user: {username: string}): Promise<string> {
+                await new Promise((resolve) => setTimeout(resolve, 5));
+                if (this.failNext) {
+                    throw new AppError({id: 'login.refused', message: 'not today', statusCode: 403});
+                }
+                return `${this.prefix}, ${user.username}`;
+            }
+            // A promise of another library: only `then`.
+            onSharedChannelsPing(): PromiseLike<boolean> {
+                return {then: (ok?: ((v: boolean) => unknown) | null) => Promise.resolve(ok?.(true))} as PromiseLike<boolean>;
+            }
+            async messageHasBeenDeleted(): Promise<void> {
+                throw new Error('async boom');
+            }
+        }
+        const plugin = new Plugin();
+        const h = start(plugin);
+        const type = args(['A', t.ptr(ctxType)], ['B', t.ptr(userType)]);
+        await expect(h.client.call('Plugin.UserWillLogIn', type, {A: ctx, B: goUser})).resolves.toEqual({A: 'hi, alice'});
+        plugin.failNext = true;
+        // UserWillLogIn has no error result: the rejection fails the call.
+        await expect(h.client.call('Plugin.UserWillLogIn', type, {A: ctx, B: goUser})).rejects.toThrow(new RpcServerError('not today'));
+        const rc = t.struct('RemoteCluster', [['RemoteId', t.string]]);
+        await expect(h.client.call('Plugin.OnSharedChannelsPing', args(['A', t.ptr(rc)]), {A: {RemoteId: 'r'}})).resolves.toEqual({A: true});
+        await expect(h.client.call('Plugin.MessageHasBeenDeleted', args(['A', t.ptr(ctxType)], ['B', t.ptr(postType)]), {A: ctx, B: {Id: 'p'}})).rejects.toThrow(
+            new RpcServerError('async boom'),
+        );
+    });
+
     it('answers an unknown method with net/rpc\'s own error', async () => {
         const h = start({});
         await expect(h.client.call('Plugin.NoSuchHook', t.struct('Z', []), {})).rejects.toThrow(new RpcServerError("rpc: can't find method Plugin.NoSuchHook"));

@@ -117,24 +117,44 @@ function spreadResults(count: number, returned: unknown): unknown[] {
     return Array.isArray(returned) ? returned : [];
 }
 
+/** Where a hook's results go in Z_<Hook>Returns, worked out once per hook rather than per call. */
+interface ReturnsLayout {
+    type: GoType;
+    /** Positions of the non-error results. */
+    valueSlots: number[];
+    /** Position of the error result, or -1. */
+    errorSlot: number;
+}
+
+const layouts = new WeakMap<HookRow, ReturnsLayout>();
+
+function layoutOf(row: HookRow): ReturnsLayout {
+    let layout = layouts.get(row);
+    if (!layout) {
+        const valueSlots: number[] = [];
+        row.results.forEach((r, i) => {
+            if (!r.error) {
+                valueSlots.push(i);
+            }
+        });
+        layout = {type: returnsType(row), valueSlots, errorSlot: row.results.findIndex((r) => r.error !== undefined)};
+        layouts.set(row, layout);
+    }
+    return layout;
+}
+
 /** Encodes what the plugin returned (or threw) into Z_<Hook>Returns. */
 export function encodeReturns(row: HookRow, outcome: {returned: unknown} | {thrown: unknown}): RpcReply {
+    const layout = layoutOf(row);
     const out: Args = {};
-    const valueSlots: number[] = [];
-    row.results.forEach((r, i) => {
-        if (!r.error) {
-            valueSlots.push(i);
-        }
-    });
     if ('thrown' in outcome) {
-        const errorSlot = row.results.findIndex((r) => r.error !== undefined);
-        const r = row.results[errorSlot];
+        const r = row.results[layout.errorSlot];
         if (r) {
-            out[wireField(errorSlot)] = encodeError(row.go, r, outcome.thrown);
+            out[wireField(layout.errorSlot)] = encodeError(row.go, r, outcome.thrown);
         }
-    } else {
-        const values = spreadResults(valueSlots.length, outcome.returned);
-        valueSlots.forEach((slot, k) => {
+    } else if (layout.valueSlots.length > 0) {
+        const values = spreadResults(layout.valueSlots.length, outcome.returned);
+        layout.valueSlots.forEach((slot, k) => {
             const r = row.results[slot];
             const v = values[k];
             if (r && v !== undefined && v !== null) {
@@ -142,30 +162,53 @@ export function encodeReturns(row: HookRow, outcome: {returned: unknown} | {thro
             }
         });
     }
-    return {type: returnsType(row), value: out};
+    return {type: layout.type, value: out};
 }
 
-/** Serves one generated-wire hook from its row. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+    return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as {then?: unknown}).then === 'function';
+}
+
+/**
+ * Serves one generated-wire hook from its row. A hook the plugin answers synchronously is answered in the
+ * same turn; an async one after its promise settles, with no further hop: each hop of the event loop's
+ * microtask queue is on the path of every hook round trip.
+ */
 export function generatedHook(row: HookRow, plugin: HookTarget, log: HookLogger): RpcMethod {
     const hasErrorResult = row.results.some((r) => r.error !== undefined);
-    return async (body) => {
-        const fn = hookFunction(plugin, row.ts);
-        if (!fn) {
+    const fields = row.params.map((_p, i) => wireField(i));
+    const failed = (err: unknown): RpcReply => {
+        if (!hasErrorResult) {
+            // No error result to carry it: the call fails (the host logs it and uses zero values).
+            log('error', `hook ${row.go} failed`, 'error', err instanceof Error ? err.message : String(err));
+            throw err;
+        }
+        // Throwing is how a hook returns its error; the server decides what to make of it.
+        log('debug', `hook ${row.go} returned an error`, 'error', err instanceof Error ? err.message : String(err));
+        return encodeReturns(row, {thrown: err});
+    };
+    const succeeded = (returned: unknown): RpcReply => encodeReturns(row, {returned});
+    return (body) => {
+        // Looked up per call, as before: a plugin may define or replace its hooks at run time.
+        const fn = (plugin as Record<string, unknown>)[row.ts];
+        if (typeof fn !== 'function') {
             throw new Error(`Hook ${row.go} called but not implemented.`);
         }
         const a = argsOf(body);
-        const args = row.params.map((p, i) => decodeArg(p.type, a[wireField(i)]));
-        try {
-            return encodeReturns(row, {returned: await fn(...args)});
-        } catch (err) {
-            if (!hasErrorResult) {
-                // No error result to carry it: the call fails (the host logs it and uses zero values).
-                log('error', `hook ${row.go} failed`, 'error', err instanceof Error ? err.message : String(err));
-                throw err;
-            }
-            // Throwing is how a hook returns its error; the server decides what to make of it.
-            log('debug', `hook ${row.go} returned an error`, 'error', err instanceof Error ? err.message : String(err));
-            return encodeReturns(row, {thrown: err});
+        const args = new Array<unknown>(fields.length);
+        for (let i = 0; i < fields.length; i++) {
+            args[i] = decodeArg(row.params[i]!.type, a[fields[i]!]);
         }
+        let returned: unknown;
+        try {
+            returned = (fn as (...args: unknown[]) => unknown).apply(plugin, args);
+        } catch (err) {
+            return failed(err);
+        }
+        if (isThenable(returned)) {
+            // (a native promise passes through Promise.resolve as itself: no extra hop)
+            return Promise.resolve(returned).then(succeeded, failed);
+        }
+        return succeeded(returned);
     };
 }

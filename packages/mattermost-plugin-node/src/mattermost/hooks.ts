@@ -63,9 +63,11 @@ export function serveHooks(
     const implemented = implementedHooks(plugin, rows);
     const handlers = hookHandlers({plugin, broker, log}, rows);
     handlers.set('Implemented', () => ({type: implementedType, value: implemented}));
+    // Keyed by the full "Plugin.<Hook>" name the host sends: no string cut per call.
+    const byServiceMethod = new Map([...handlers].map(([name, handler]) => [`Plugin.${name}`, handler]));
     return new RpcServer(
         stream,
-        (serviceMethod) => (serviceMethod.startsWith('Plugin.') ? handlers.get(serviceMethod.slice('Plugin.'.length)) : undefined),
+        (serviceMethod) => byServiceMethod.get(serviceMethod),
         {onMethodError: (m, err) => log('error', `RPC ${m} failed`, 'error', err instanceof Error ? err.message : String(err))},
     );
 }

@@ -180,7 +180,7 @@ export interface RpcReply {
     value: unknown;
 }
 
-export type RpcMethod = (args: unknown) => RpcReply | Promise<RpcReply>;
+export type RpcMethod = (args: unknown) => RpcReply | PromiseLike<RpcReply>;
 
 /** Looks up a handler for a full `Service.Method` name. */
 export type RpcMethodTable = (serviceMethod: string) => RpcMethod | undefined;
@@ -228,20 +228,20 @@ export class RpcServer {
             this.reply(serviceMethod, seq, unknownMethodMessage(serviceMethod), {type: emptyStruct, value: {}});
             return;
         }
-        let result: RpcReply | Promise<RpcReply>;
+        let result: RpcReply | PromiseLike<RpcReply>;
         try {
             result = method(body);
         } catch (err) {
             this.replyError(serviceMethod, seq, err);
             return;
         }
-        if (result instanceof Promise) {
-            result.then(
+        if (typeof (result as Partial<PromiseLike<RpcReply>>).then === 'function') {
+            (result as PromiseLike<RpcReply>).then(
                 (reply) => this.reply(serviceMethod, seq, '', reply),
                 (err: unknown) => this.replyError(serviceMethod, seq, err),
             );
         } else {
-            this.reply(serviceMethod, seq, '', result);
+            this.reply(serviceMethod, seq, '', result as RpcReply);
         }
     }
 

@@ -209,6 +209,23 @@ describe('generated-wire hooks, served from the table', () => {
         );
     });
 
+    it('hands an async hook\'s reply over in the microtask that sees the method settle, not one later', async () => {
+        let settle: (user: string) => void = () => undefined;
+        const pending = new Promise<string>((resolve) => {
+            settle = resolve;
+        });
+        const plugin = {userWillLogIn: () => pending, setAPI: () => undefined};
+        const handler = hookHandlers({plugin, broker: {} as MuxBroker, log: () => undefined}).get('UserWillLogIn')!;
+        const order: string[] = [];
+        const reply = handler({A: ctx, B: goUser});
+        expect(typeof (reply as PromiseLike<unknown>).then).toBe('function');
+        void (reply as PromiseLike<{value: unknown}>).then((r) => order.push(`reply ${JSON.stringify(r.value)}`));
+        settle('no');
+        await pending; // resumes in the microtask after the one that sees `pending` settle
+        order.push('next microtask');
+        expect(order).toEqual(['reply {"A":"no"}', 'next microtask']);
+    });
+
     it('answers an unknown method with net/rpc\'s own error', async () => {
         const h = start({});
         await expect(h.client.call('Plugin.NoSuchHook', t.struct('Z', []), {})).rejects.toThrow(new RpcServerError("rpc: can't find method Plugin.NoSuchHook"));

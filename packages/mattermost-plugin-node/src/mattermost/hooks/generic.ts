@@ -165,6 +165,49 @@ export function encodeReturns(row: HookRow, outcome: {returned: unknown} | {thro
     return {type: layout.type, value: out};
 }
 
+/**
+ * The reply to a hook whose method returned `pending`, as a thenable that the RPC server's callbacks are
+ * handed to directly: the reply goes out in the same microtask that sees the method's promise settle,
+ * not one later as with `pending.then(succeeded, failed)`, whose result is a second promise to wait on.
+ */
+function settleInto(pending: Promise<unknown>, succeeded: (v: unknown) => RpcReply, failed: (err: unknown) => RpcReply): PromiseLike<RpcReply> {
+    return {
+        then<A = RpcReply, B = never>(
+            onReply?: ((reply: RpcReply) => A | PromiseLike<A>) | null,
+            onError?: ((err: unknown) => B | PromiseLike<B>) | null,
+        ): PromiseLike<A | B> {
+            return new Promise<A | B>((resolve, reject) => {
+                const deliver = (make: () => RpcReply): void => {
+                    let reply: RpcReply;
+                    try {
+                        reply = make();
+                    } catch (err) {
+                        try {
+                            if (onError) {
+                                resolve(onError(err));
+                            } else {
+                                reject(err);
+                            }
+                        } catch (thrown) {
+                            reject(thrown);
+                        }
+                        return;
+                    }
+                    try {
+                        resolve(onReply ? onReply(reply) : (reply as A));
+                    } catch (thrown) {
+                        reject(thrown);
+                    }
+                };
+                pending.then(
+                    (v) => deliver(() => succeeded(v)),
+                    (err: unknown) => deliver(() => failed(err)),
+                );
+            });
+        },
+    };
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
     return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as {then?: unknown}).then === 'function';
 }
@@ -206,8 +249,7 @@ export function generatedHook(row: HookRow, plugin: HookTarget, log: HookLogger)
             return failed(err);
         }
         if (isThenable(returned)) {
-            // (a native promise passes through Promise.resolve as itself: no extra hop)
-            return Promise.resolve(returned).then(succeeded, failed);
+            return settleInto(returned instanceof Promise ? returned : Promise.resolve(returned), succeeded, failed);
         }
         return succeeded(returned);
     };

@@ -282,21 +282,28 @@ export class Session extends EventEmitter {
             return true;
         }
         const conn = this.conn;
-        const pieces = Array.isArray(payload) ? payload : [payload];
         if (total <= COPY_LIMIT) {
             const out = Buffer.allocUnsafe(HEADER_SIZE + total);
             encodeHeader(FrameType.Data, flags, streamId, total, out, 0);
-            let off = HEADER_SIZE;
-            for (const b of pieces) {
-                out.set(b, off);
-                off += b.length;
+            if (Array.isArray(payload)) {
+                let off = HEADER_SIZE;
+                for (const b of payload) {
+                    out.set(b, off);
+                    off += b.length;
+                }
+            } else {
+                out.set(payload, HEADER_SIZE);
             }
             return conn.write(out);
         }
         conn.cork();
         let ok = conn.write(encodeHeader(FrameType.Data, flags, streamId, total));
-        for (const b of pieces) {
-            ok = conn.write(b);
+        if (Array.isArray(payload)) {
+            for (const b of payload) {
+                ok = conn.write(b);
+            }
+        } else {
+            ok = conn.write(payload);
         }
         conn.uncork();
         return ok && !conn.writableNeedDrain;
